@@ -1,0 +1,244 @@
+"""The WSGI glue: read the request facts, ask the policy, write the headers. Nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Final, Union
+
+from .decision import Decision, Header
+from .errors import ConfigError, Problem
+from .policy import CORSPolicy
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+    ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
+    OptExcInfo = Union[ExcInfo, tuple[None, None, None]]
+
+PolicyLike = Union[CORSPolicy, Mapping[str, object]]
+
+# Response headers the app may not keep: the middleware owns Access-Control-* (so a response
+# never carries two Access-Control-Allow-Origin values) and merges Vary.
+_OWNED_PREFIX: Final = "access-control-"
+_NOT_EXPOSABLE: Final = frozenset({"set-cookie", "set-cookie2"})
+_NO_BODY: Final[tuple[bytes, ...]] = ()
+
+
+class CORSMiddleware:
+    """WSGI middleware that gives any WSGI application correct CORS.
+
+    ``policy`` is a :class:`CORSPolicy`, a mapping of the same options (see
+    :meth:`CORSPolicy.from_dict`), or a sequence of ``(path_pattern, policy)`` pairs. A path
+    pattern is an exact path (``/api/items``) or a prefix (``/api/*``, which matches ``/api``
+    and everything below ``/api/``); it is matched against ``SCRIPT_NAME + PATH_INFO`` with
+    ``.``/``..`` segments resolved, the first match wins, and paths that match none are passed
+    to the application untouched.
+
+    On a governed path the middleware:
+
+    * answers preflights (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``)
+      itself, ``204`` when allowed and ``403`` when not, without calling the application;
+    * adds the policy's headers to every other response, errors included, for allowed origins;
+    * replaces any ``Access-Control-*`` header the application set, and merges ``Origin`` into
+      ``Vary`` unless the policy is a fixed ``*``.
+
+    The application's iterable is returned as is: bodies stream and ``close()`` reaches it.
+
+    .. code-block:: python
+
+        application = CORSMiddleware(application, {"allow_origins": "https://app.example.com"})
+    """
+
+    __slots__ = ("app", "policy", "routes")
+
+    def __init__(
+        self,
+        app: WSGIApplication,
+        policy: PolicyLike | Sequence[tuple[str, PolicyLike]],
+    ) -> None:
+        self.app = app
+        #: The single policy, or None when ``routes`` chooses one per path.
+        self.policy: CORSPolicy | None = None
+        #: ``(pattern, policy)`` pairs in matching order, for per-path policies.
+        self.routes: tuple[PathRoute, ...] = ()
+        if isinstance(policy, (CORSPolicy, Mapping)):
+            self.policy = _as_policy(policy)
+        elif isinstance(policy, Sequence) and not isinstance(policy, (str, bytes)):
+            self.routes = tuple(_build_routes(policy))
+        else:
+            raise ConfigError(
+                [Problem("policy", policy, "expected a CORSPolicy, a dict, or (path, policy) pairs")]
+            )
+
+    def policy_for_path(self, path: str) -> CORSPolicy | None:
+        """Return the policy governing *path*, or None when no per-path pattern matches."""
+        if self.policy is not None:
+            return self.policy
+        path = normalise_path(path)
+        for route in self.routes:
+            if route.matches(path):
+                return route.policy
+        return None
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        policy = self.policy
+        if policy is None:
+            policy = self.policy_for_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+            if policy is None:
+                return self.app(environ, start_response)
+
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is not None and environ["REQUEST_METHOD"] == "OPTIONS":
+            request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+            if request_method is not None:
+                decision = policy.decide_preflight(
+                    origin,
+                    request_method,
+                    environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", ""),
+                    environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
+                )
+                return answer_preflight(decision, start_response)
+
+        decision = policy.decide_actual(origin)
+
+        def cors_start_response(
+            status: str, headers: list[Header], exc_info: OptExcInfo | None = None
+        ) -> object:
+            return start_response(status, merge_headers(headers, decision), exc_info)
+
+        return self.app(environ, cors_start_response)  # type: ignore[arg-type]
+
+
+def answer_preflight(decision: Decision, start_response: StartResponse) -> Iterable[bytes]:
+    """Send the middleware's own answer to a preflight; the application is not called."""
+    if decision.allowed:
+        start_response("204 No Content", list(decision.headers))
+    else:
+        # Fetch: "the 403 status can be used, coupled with omitting the relevant headers".
+        start_response(
+            "403 Forbidden",
+            [*decision.headers, ("Content-Type", "text/plain"), ("Content-Length", "0")],
+        )
+    return _NO_BODY
+
+
+def merge_headers(app_headers: list[Header], decision: Decision) -> list[Header]:
+    """Return the application's headers with the decision's CORS headers merged in.
+
+    The application's ``Access-Control-*`` headers are dropped, its ``Vary`` values are kept
+    (``Origin`` is added once, ``Vary: *`` is left alone), and a new list is returned: the
+    application's list may be a shared constant.
+    """
+    merged: list[Header] = []
+    app_vary: list[str] = []
+    for header in app_headers:
+        lower = header[0].lower()
+        if lower == "vary":
+            app_vary.append(header[1])
+        elif not lower.startswith(_OWNED_PREFIX):
+            merged.append(header)
+    if decision.expose_response_headers:
+        names = [name for name, _ in merged if name.lower() not in _NOT_EXPOSABLE]
+        if names:
+            merged.append(("Access-Control-Expose-Headers", ", ".join(names)))
+    cors_vary = ""
+    for header in decision.headers:
+        if header[0] == "Vary":
+            cors_vary = header[1]
+        else:
+            merged.append(header)
+    vary = merge_vary(app_vary, cors_vary)
+    if vary:
+        merged.append(("Vary", vary))
+    return merged
+
+
+def merge_vary(app_values: list[str], cors_value: str) -> str:
+    """Join the application's ``Vary`` values and add the CORS field names it lacks."""
+    if not app_values:
+        return cors_value
+    joined = ", ".join(app_values)
+    present = {token.strip().lower() for token in joined.split(",")}
+    if "*" in present or not cors_value:
+        return joined
+    missing = [t for t in cors_value.split(", ") if t.lower() not in present]
+    return ", ".join([joined, *missing]) if missing else joined
+
+
+class PathRoute:
+    """One ``(pattern, policy)`` pair of a per-path configuration."""
+
+    __slots__ = ("pattern", "policy", "_exact", "_prefix")
+
+    def __init__(self, pattern: str, policy: CORSPolicy) -> None:
+        self.pattern = pattern
+        self.policy = policy
+        if pattern.endswith("/*"):
+            self._exact: str = pattern[:-2] or "/"
+            self._prefix: str = pattern[:-1]
+        else:
+            self._exact, self._prefix = pattern, ""
+
+    def matches(self, path: str) -> bool:
+        """True when *path* (already normalised) is this pattern's path or lies below it."""
+        return path == self._exact or (bool(self._prefix) and path.startswith(self._prefix))
+
+    def __repr__(self) -> str:
+        return f"PathRoute({self.pattern!r}, {self.policy!r})"
+
+
+def normalise_path(path: str) -> str:
+    """Resolve ``.``, ``..`` and repeated slashes, so a path cannot borrow another's policy."""
+    if "/." not in path and "//" not in path:  # the common case costs two substring scans
+        return path
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment not in ("", "."):
+            segments.append(segment)
+    trailing = "/" if path.endswith(("/", "/.", "/..")) and segments else ""
+    return "/" + "/".join(segments) + trailing
+
+
+def _as_policy(policy: PolicyLike) -> CORSPolicy:
+    return policy if isinstance(policy, CORSPolicy) else CORSPolicy.from_dict(policy)
+
+
+def _build_routes(pairs: Sequence[tuple[str, PolicyLike]]) -> list[PathRoute]:
+    routes: list[PathRoute] = []
+    problems: list[Problem] = []
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
+            problems.append(Problem("policy", pair, "expected a (path_pattern, policy) pair"))
+            continue
+        pattern, policy = pair
+        star = pattern.find("*")
+        if not pattern.startswith("/") or (star != -1 and star != len(pattern) - 1) or (
+            star != -1 and not pattern.endswith("/*")
+        ):
+            problems.append(
+                Problem(
+                    "path pattern",
+                    pattern,
+                    "expected an exact path (/api/items) or a prefix ending in /* (/api/*)",
+                )
+            )
+            continue
+        if not isinstance(policy, (CORSPolicy, Mapping)):
+            problems.append(Problem(pattern, policy, "expected a CORSPolicy or a dict"))
+            continue
+        try:
+            routes.append(PathRoute(pattern, _as_policy(policy)))
+        except ConfigError as error:
+            problems.extend(
+                Problem(f"{pattern}: {p.key}", p.value, p.message) for p in error.problems
+            )
+    if problems:
+        raise ConfigError(problems)
+    return routes

@@ -1,0 +1,105 @@
+"""Origins: the Fetch standard's origin grammar, configured origin entries, and matching.
+
+Pure functions and data only: no WSGI, no I/O.
+
+The grammar (https://fetch.spec.whatwg.org/#origin-header) is what browsers send: a lower-case
+scheme and host, no path, no userinfo, no percent-encoding, a port only when it is not the
+scheme's default, or the exact string ``null``. cors_wsgi echoes an origin only when it has this
+form, so a value that is not a real browser origin never reaches a response header.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+#: Longest ``Origin`` value considered at all. A DNS name has at most 253 characters, so real
+#: origins are far shorter; the cap bounds the work (and any cache) a hostile header can cause.
+MAX_ORIGIN_LENGTH: Final = 1024
+
+DEFAULT_PORTS: Final = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
+
+# Labels are separated by exactly one dot, so the pattern is linear in the input (no backtracking
+# blow-up); IPv6 literals are kept in brackets, as browsers serialize them.
+_ORIGIN_RE: Final = re.compile(
+    r"(?P<scheme>[a-z][a-z0-9+.\-]*)://"
+    r"(?P<host>[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*|\[[0-9a-f:.]+\])"
+    r"(?::(?P<port>[0-9]{1,5}))?"
+)
+
+
+def is_serialized_origin(value: str) -> bool:
+    """Return True when *value* is an origin exactly as a browser serializes it (or ``null``)."""
+    if value == "null":
+        return True
+    if len(value) > MAX_ORIGIN_LENGTH:
+        return False
+    match = _ORIGIN_RE.fullmatch(value)
+    if match is None:
+        return False
+    port = match["port"]
+    if port is None:
+        return True
+    # Browsers drop a default port and never write leading zeros or ports above 65535.
+    return (
+        port == str(int(port))
+        and int(port) <= 65535
+        and DEFAULT_PORTS.get(match["scheme"]) != port
+    )
+
+
+def explain_bad_origin(entry: str) -> str:
+    """Say, for a person, why *entry* is not a serialized origin."""
+    if "://" not in entry:
+        return "it has no scheme; write it as scheme://host[:port], e.g. https://app.example.com"
+    scheme, _, rest = entry.partition("://")
+    if rest.endswith("/") and "/" not in rest[:-1]:
+        return "remove the trailing slash: browsers send origins without one"
+    if any(sep in rest for sep in "/?#"):
+        return "an origin has no path, query or fragment: keep only scheme://host[:port]"
+    if "@" in rest:
+        return "an origin has no user name or password"
+    if entry != entry.lower():
+        return "write it in lower case: browsers send lower-case origins and they are compared exactly"
+    host, _, port = rest.rpartition(":") if not rest.endswith("]") else (rest, "", "")
+    if port and DEFAULT_PORTS.get(scheme) == port:
+        return f"remove the default port :{port}: browsers leave it out"
+    return "it is not a serialized origin of the form scheme://host[:port]"
+
+
+@dataclass(frozen=True, slots=True)
+class SubdomainPattern:
+    """``scheme://*.example.com[:port]``: one or more labels in front of a fixed suffix."""
+
+    prefix: str  # "https://"
+    suffix: str  # ".example.com" or ".example.com:8443"
+
+    def matches(self, origin: str) -> bool:
+        """Match an origin that already passed :func:`is_serialized_origin`."""
+        # The grammar leaves no ':' in the host part, so a different port cannot end with suffix;
+        # the length test guarantees at least one label before the dot.
+        return (
+            len(origin) > len(self.prefix) + len(self.suffix)
+            and origin.startswith(self.prefix)
+            and origin.endswith(self.suffix)
+        )
+
+
+def parse_subdomain_pattern(entry: str) -> SubdomainPattern:
+    """Parse ``scheme://*.host[:port]``; raise ValueError with a reason when it is not one."""
+    scheme, sep, rest = entry.partition("://")
+    if not sep or not rest.startswith("*.") or "*" in rest[1:]:
+        raise ValueError(
+            "a wildcard must be the leftmost label, as in https://*.example.com "
+            "(use allow_origin_regex for anything else)"
+        )
+    example = f"{scheme}://x{rest[1:]}"
+    if not is_serialized_origin(example):
+        raise ValueError(explain_bad_origin(example).replace("x.", "*.", 1))
+    host = rest[2:].rsplit(":", 1)[0] if not rest.endswith("]") else rest[2:]
+    if "." not in host and host != "localhost":
+        raise ValueError(
+            f"*.{host} is too broad: it would allow every site under a top-level domain"
+        )
+    return SubdomainPattern(prefix=f"{scheme}://", suffix=rest[1:])

@@ -1,0 +1,117 @@
+"""Origin grammar and origin matching rules, table-driven (behaviours 7 and 8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cors_wsgi import CORSPolicy
+from cors_wsgi.origins import is_serialized_origin
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        pytest.param("https://app.example.com", True, id="https host"),
+        pytest.param("http://localhost:8080", True, id="port"),
+        pytest.param("http://127.0.0.1:5000", True, id="ipv4"),
+        pytest.param("http://[::1]:8000", True, id="ipv6"),
+        pytest.param("https://xn--bcher-kva.example", True, id="punycode"),
+        pytest.param("chrome-extension://abcdefghijklmnop", True, id="extension scheme"),
+        pytest.param("null", True, id="null"),
+        pytest.param("NULL", False, id="null is case-sensitive"),
+        pytest.param("https://APP.example.com", False, id="upper-case host"),
+        pytest.param("HTTPS://app.example.com", False, id="upper-case scheme"),
+        pytest.param("https://app.example.com/", False, id="trailing slash"),
+        pytest.param("https://app.example.com/path", False, id="path"),
+        pytest.param("https://app.example.com?q=1", False, id="query"),
+        pytest.param("https://user@app.example.com", False, id="userinfo"),
+        pytest.param("https://app.example.com:443", False, id="default https port"),
+        pytest.param("http://app.example.com:80", False, id="default http port"),
+        pytest.param("https://app.example.com:0443", False, id="leading zero port"),
+        pytest.param("https://app.example.com:65536", False, id="port too large"),
+        pytest.param("app.example.com", False, id="no scheme"),
+        pytest.param("https://app.example.com\r\nSet-Cookie: x=1", False, id="CRLF injection"),
+        pytest.param("https://app example.com", False, id="space"),
+        pytest.param("https://app.example.com%2f", False, id="percent-encoding"),
+        pytest.param("https://..example.com", False, id="empty label"),
+        pytest.param("", False, id="empty"),
+        pytest.param("https://" + "a" * 2000 + ".com", False, id="over the length cap"),
+    ],
+)
+def test_origin_grammar(value: str, valid: bool) -> None:
+    assert is_serialized_origin(value) is valid
+
+
+SUBDOMAIN = CORSPolicy(allow_origins=["https://*.example.com"])
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        pytest.param("https://a.example.com", True, id="one label"),
+        pytest.param("https://a.b.example.com", True, id="two labels"),
+        pytest.param("https://example.com", False, id="bare domain"),
+        pytest.param("http://a.example.com", False, id="other scheme"),
+        pytest.param("https://evilexample.com", False, id="missing dot"),
+        pytest.param("https://a.example.com.evil.net", False, id="suffix appended"),
+        pytest.param("https://a.example.com:8443", False, id="other port"),
+        pytest.param("https://.example.com", False, id="empty label"),
+        pytest.param("https://A.example.com", False, id="upper case is not a browser origin"),
+        pytest.param("null", False, id="null never matches a pattern"),
+    ],
+)
+def test_subdomain_pattern(origin: str, allowed: bool) -> None:
+    assert SUBDOMAIN.origin_allowed(origin) is allowed
+
+
+def test_subdomain_pattern_with_port() -> None:
+    policy = CORSPolicy(allow_origins=["http://*.localhost:8000"])
+    assert policy.origin_allowed("http://app.localhost:8000")
+    assert not policy.origin_allowed("http://app.localhost")
+    assert not policy.origin_allowed("http://app.localhost:8001")
+
+
+REGEX = CORSPolicy(allow_origin_regex=r"https://app\.example\.com|https://[a-z]+\.example\.net")
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        pytest.param("https://app.example.com", True, id="first alternative"),
+        pytest.param("https://api.example.net", True, id="second alternative"),
+        pytest.param("https://app.example.com.evil.net", False, id="full match, not prefix"),
+        pytest.param("https://evil.com/https://app.example.com", False, id="full match, not search"),
+        pytest.param("https://a1.example.net", False, id="class excludes digits"),
+        pytest.param("null", False, id="null never matches a regex"),
+    ],
+)
+def test_origin_regex_is_a_full_match(origin: str, allowed: bool) -> None:
+    assert REGEX.origin_allowed(origin) is allowed
+
+
+def test_regex_cannot_match_null_even_when_it_would() -> None:
+    assert not CORSPolicy(allow_origin_regex=".*").origin_allowed("null")
+
+
+def test_regex_cannot_allow_an_invalid_origin() -> None:
+    policy = CORSPolicy(allow_origin_regex=r"https://app\.example\.com.*")
+    assert policy.origin_allowed("https://app.example.com:8443")
+    assert not policy.origin_allowed("https://app.example.com/")
+    assert not policy.origin_allowed("https://app.example.com\r\nX: y")
+
+
+@pytest.mark.parametrize(
+    ("allow_origins", "origin", "allowed"),
+    [
+        pytest.param(["https://app.example.com"], "https://app.example.com", True, id="exact"),
+        pytest.param(["https://app.example.com"], "https://app.example.com:8443", False, id="port"),
+        pytest.param(["https://app.example.com"], "http://app.example.com", False, id="scheme"),
+        pytest.param(["https://app.example.com"], "https://evil.example", False, id="other"),
+        pytest.param(["https://app.example.com"], "null", False, id="null unlisted"),
+        pytest.param(["null"], "null", True, id="null listed"),
+        pytest.param(["*"], "null", True, id="star covers null"),
+        pytest.param(["*"], "https://anything.example", True, id="star"),
+    ],
+)
+def test_exact_origins(allow_origins: list[str], origin: str, allowed: bool) -> None:
+    assert CORSPolicy(allow_origins=allow_origins).origin_allowed(origin) is allowed
