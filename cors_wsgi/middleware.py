@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Final, Union
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Final
 
 from .decision import Decision, Header
 from .errors import ConfigError, Problem
@@ -12,12 +12,12 @@ from .policy import CORSPolicy
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
     ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
-    OptExcInfo = Union[ExcInfo, tuple[None, None, None]]
+    OptExcInfo = ExcInfo | tuple[None, None, None]
 
-PolicyLike = Union[CORSPolicy, Mapping[str, object]]
+PolicyLike = CORSPolicy | Mapping[str, object]
 
 # Response headers the app may not keep: the middleware owns Access-Control-* (so a response
 # never carries two Access-Control-Allow-Origin values) and merges Vary.
@@ -55,7 +55,7 @@ class CORSMiddleware:
 
     def __init__(
         self,
-        app: WSGIApplication,
+        app: Callable[..., Iterable[bytes]],
         policy: PolicyLike | Sequence[tuple[str, PolicyLike]],
     ) -> None:
         self.app = app
@@ -63,13 +63,18 @@ class CORSMiddleware:
         self.policy: CORSPolicy | None = None
         #: ``(pattern, policy)`` pairs in matching order, for per-path policies.
         self.routes: tuple[PathRoute, ...] = ()
-        if isinstance(policy, (CORSPolicy, Mapping)):
-            self.policy = _as_policy(policy)
-        elif isinstance(policy, Sequence) and not isinstance(policy, (str, bytes)):
-            self.routes = tuple(_build_routes(policy))
+        given: object = policy  # checked at run time too: configuration often comes untyped
+        if isinstance(given, (CORSPolicy, Mapping)):
+            self.policy = _as_policy(given)
+        elif isinstance(given, (list, tuple)):
+            self.routes = tuple(_build_routes(given))
         else:
             raise ConfigError(
-                [Problem("policy", policy, "expected a CORSPolicy, a dict, or (path, policy) pairs")]
+                [
+                    Problem(
+                        "policy", policy, "expected a CORSPolicy, a dict, or (path, policy) pairs"
+                    )
+                ]
             )
 
     def policy_for_path(self, path: str) -> CORSPolicy | None:
@@ -82,12 +87,12 @@ class CORSMiddleware:
                 return route.policy
         return None
 
-    def __call__(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         policy = self.policy
         if policy is None:
-            policy = self.policy_for_path(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+            policy = self.policy_for_path(
+                environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+            )
             if policy is None:
                 return self.app(environ, start_response)
 
@@ -110,7 +115,7 @@ class CORSMiddleware:
         ) -> object:
             return start_response(status, merge_headers(headers, decision), exc_info)
 
-        return self.app(environ, cors_start_response)  # type: ignore[arg-type]
+        return self.app(environ, cors_start_response)
 
 
 def answer_preflight(decision: Decision, start_response: StartResponse) -> Iterable[bytes]:
@@ -172,7 +177,7 @@ def merge_vary(app_values: list[str], cors_value: str) -> str:
 class PathRoute:
     """One ``(pattern, policy)`` pair of a per-path configuration."""
 
-    __slots__ = ("pattern", "policy", "_exact", "_prefix")
+    __slots__ = ("_exact", "_prefix", "pattern", "policy")
 
     def __init__(self, pattern: str, policy: CORSPolicy) -> None:
         self.pattern = pattern
@@ -210,7 +215,7 @@ def _as_policy(policy: PolicyLike) -> CORSPolicy:
     return policy if isinstance(policy, CORSPolicy) else CORSPolicy.from_dict(policy)
 
 
-def _build_routes(pairs: Sequence[tuple[str, PolicyLike]]) -> list[PathRoute]:
+def _build_routes(pairs: Sequence[object]) -> list[PathRoute]:
     routes: list[PathRoute] = []
     problems: list[Problem] = []
     for pair in pairs:
@@ -219,8 +224,10 @@ def _build_routes(pairs: Sequence[tuple[str, PolicyLike]]) -> list[PathRoute]:
             continue
         pattern, policy = pair
         star = pattern.find("*")
-        if not pattern.startswith("/") or (star != -1 and star != len(pattern) - 1) or (
-            star != -1 and not pattern.endswith("/*")
+        if (
+            not pattern.startswith("/")
+            or (star != -1 and star != len(pattern) - 1)
+            or (star != -1 and not pattern.endswith("/*"))
         ):
             problems.append(
                 Problem(

@@ -43,9 +43,7 @@ def is_serialized_origin(value: str) -> bool:
         return True
     # Browsers drop a default port and never write leading zeros or ports above 65535.
     return (
-        port == str(int(port))
-        and int(port) <= 65535
-        and DEFAULT_PORTS.get(match["scheme"]) != port
+        port == str(int(port)) and int(port) <= 65535 and DEFAULT_PORTS.get(match["scheme"]) != port
     )
 
 
@@ -61,8 +59,10 @@ def explain_bad_origin(entry: str) -> str:
     if "@" in rest:
         return "an origin has no user name or password"
     if entry != entry.lower():
-        return "write it in lower case: browsers send lower-case origins and they are compared exactly"
-    host, _, port = rest.rpartition(":") if not rest.endswith("]") else (rest, "", "")
+        return (
+            "write it in lower case: browsers send lower-case origins and they are compared exactly"
+        )
+    port = rest.rpartition(":")[2] if ":" in rest and not rest.endswith("]") else ""
     if port and DEFAULT_PORTS.get(scheme) == port:
         return f"remove the default port :{port}: browsers leave it out"
     return "it is not a serialized origin of the form scheme://host[:port]"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import configparser
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Final, NoReturn
 
@@ -97,25 +97,25 @@ class CORSPolicy:
     """
 
     __slots__ = (
-        "allow_origins",
-        "allow_origin_regex",
-        "allow_methods",
-        "allow_headers",
-        "expose_headers",
-        "allow_credentials",
-        "max_age",
-        "allow_private_network",
-        "allow_any_origin",
-        "varies_by_origin",
-        "_exact_origins",
-        "_origin_patterns",
-        "_origin_regex",
-        "_methods",
-        "_headers",
         "_actual_extra",
-        "_preflight_extra",
         "_decide_actual",
         "_decide_preflight",
+        "_exact_origins",
+        "_headers",
+        "_methods",
+        "_origin_patterns",
+        "_origin_regex",
+        "_preflight_extra",
+        "allow_any_origin",
+        "allow_credentials",
+        "allow_headers",
+        "allow_methods",
+        "allow_origin_regex",
+        "allow_origins",
+        "allow_private_network",
+        "expose_headers",
+        "max_age",
+        "varies_by_origin",
     )
 
     allow_origins: tuple[str, ...]
@@ -128,6 +128,15 @@ class CORSPolicy:
     allow_private_network: bool
     allow_any_origin: bool
     varies_by_origin: bool
+    _exact_origins: frozenset[str]
+    _origin_patterns: tuple[SubdomainPattern, ...]
+    _origin_regex: re.Pattern[str] | None
+    _methods: frozenset[str] | None  # None: any method
+    _headers: frozenset[str] | None  # lower-cased; None: any header
+    _actual_extra: tuple[Header, ...]
+    _preflight_extra: tuple[Header, ...]
+    _decide_actual: Callable[[str], Decision]
+    _decide_preflight: Callable[[str, str, str, bool], Decision]
 
     def __init__(
         self,
@@ -266,7 +275,9 @@ class CORSPolicy:
         if self.allow_headers != ANY:
             listed = {name.lower() for name in self.allow_headers}
             implicit = [h for h in ALWAYS_ALLOWED_HEADERS if h.lower() not in listed]
-            extra.append(("Access-Control-Allow-Headers", ", ".join([*self.allow_headers, *implicit])))
+            extra.append(
+                ("Access-Control-Allow-Headers", ", ".join([*self.allow_headers, *implicit]))
+            )
         if self.max_age is not None:
             extra.append(("Access-Control-Max-Age", str(self.max_age)))
         return tuple(extra)
@@ -279,8 +290,7 @@ class CORSPolicy:
             return _NO_ORIGIN if self.varies_by_origin else _NO_ORIGIN_FIXED
         if len(origin) > MAX_ORIGIN_LENGTH:
             return _INVALID_ORIGIN
-        decision: Decision = self._decide_actual(origin)
-        return decision
+        return self._decide_actual(origin)
 
     def decide_preflight(
         self,
@@ -297,10 +307,7 @@ class CORSPolicy:
             return _PREFLIGHT_INVALID_ORIGIN
         if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:
             return self._refuse_preflight(Reason.HEADER_NOT_ALLOWED, "(value too long)")
-        decision: Decision = self._decide_preflight(
-            origin, request_method, request_headers, private_network
-        )
-        return decision
+        return self._decide_preflight(origin, request_method, request_headers, private_network)
 
     def origin_allowed(self, origin: str) -> bool:
         """Return True when *origin* (a request's ``Origin`` value) is allowed by this policy."""
@@ -481,7 +488,9 @@ def _parse_regex(value: object, problems: list[Problem]) -> re.Pattern[str] | No
     try:
         return re.compile(value)
     except re.error as error:
-        problems.append(Problem("allow_origin_regex", value, f"invalid regular expression: {error}"))
+        problems.append(
+            Problem("allow_origin_regex", value, f"invalid regular expression: {error}")
+        )
         return None
 
 
@@ -514,11 +523,15 @@ def _compile_origins(
 
 def _check_tokens(key: str, values: tuple[str, ...], problems: list[Problem]) -> None:
     if ANY in values and len(values) > 1:
-        problems.append(Problem(key, list(values), "'*' already means every name; list nothing else"))
+        problems.append(
+            Problem(key, list(values), "'*' already means every name; list nothing else")
+        )
         return
     for value in values:
         if value != ANY and not _TOKEN.fullmatch(value):
-            problems.append(Problem(key, value, "not a valid HTTP token (letters, digits, -, _ ...)"))
+            problems.append(
+                Problem(key, value, "not a valid HTTP token (letters, digits, -, _ ...)")
+            )
 
 
 def _any_or_tuple(values: tuple[str, ...]) -> tuple[str, ...] | str:

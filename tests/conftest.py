@@ -1,61 +1,12 @@
-"""Shared test helpers: small real WSGI applications and a WebTest client factory."""
+"""Shared fixtures."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
-
 import pytest
-from webtest import TestApp
 
-from cors_wsgi import CORSMiddleware, CORSPolicy
+from cors_wsgi import CORSPolicy
 
-if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIEnvironment
-
-ALLOWED = "https://app.example.com"
-OTHER_ALLOWED = "https://admin.example.com"
-EVIL = "https://evil.example"
-
-
-class RecordingApp:
-    """A plain WSGI app that records each request it receives and answers with fixed headers."""
-
-    def __init__(
-        self,
-        status: str = "200 OK",
-        headers: list[tuple[str, str]] | None = None,
-        body: bytes = b"hello",
-    ) -> None:
-        self.status = status
-        self.headers = headers if headers is not None else [("Content-Type", "text/plain")]
-        self.body = body
-        self.calls: list[tuple[str, str]] = []
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        self.calls.append((environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")))
-        headers = [*self.headers, ("Content-Length", str(len(self.body)))]
-        start_response(self.status, headers)
-        return [self.body]
-
-
-def client(policy: Any, app: Any = None) -> TestApp:
-    """Wrap *app* (a RecordingApp by default) in the middleware and return a linted TestApp."""
-    wrapped = CORSMiddleware(app if app is not None else RecordingApp(), policy)
-    return TestApp(wrapped, lint=True)
-
-
-def cors_headers(response: Any) -> dict[str, str]:
-    """The Access-Control-* headers of a WebTest response, by lower-cased name."""
-    return {
-        name.lower(): value
-        for name, value in response.headerlist
-        if name.lower().startswith("access-control-")
-    }
-
-
-def header_values(response: Any, name: str) -> list[str]:
-    return [v for n, v in response.headerlist if n.lower() == name.lower()]
+from .helpers import ALLOWED, OTHER_ALLOWED, RecordingApp
 
 
 @pytest.fixture
@@ -74,8 +25,3 @@ def policy() -> CORSPolicy:
         allow_credentials=True,
         max_age=600,
     )
-
-
-def chunks(count: int, size: int) -> Iterator[bytes]:
-    for _ in range(count):
-        yield b"x" * size

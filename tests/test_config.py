@@ -28,9 +28,9 @@ def test_defaults() -> None:
 def test_policy_is_immutable() -> None:
     policy = CORSPolicy(allow_origins=["https://app.example.com"])
     with pytest.raises(AttributeError, match="immutable"):
-        policy.allow_credentials = True  # type: ignore[misc]
+        policy.allow_credentials = True
     with pytest.raises(AttributeError, match="immutable"):
-        del policy.max_age  # type: ignore[misc]
+        del policy.max_age
 
 
 def test_equal_policies_compare_equal_and_repr_round_trips() -> None:
@@ -63,7 +63,10 @@ def test_list_string_forms(text: str, expected: object) -> None:
     + [(w, False) for w in ("false", "No", "off", "0")],
 )
 def test_boolean_string_forms(text: str, expected: bool) -> None:
-    assert CORSPolicy(allow_origins="https://a.example", allow_credentials=text).allow_credentials is expected
+    assert (
+        CORSPolicy(allow_origins="https://a.example", allow_credentials=text).allow_credentials
+        is expected
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,36 +80,114 @@ def test_max_age_forms(value: Any, expected: int | None) -> None:
 # One row per configuration error: the options, then text that the message must contain
 # (always the key and the bad value).
 CONFIG_ERRORS = [
-    pytest.param({"allow_orgins": ["https://a.example"]}, ["allow_orgins", "did you mean allow_origins"], id="typo"),
-    pytest.param({"allow_origins": "*", "allow_credentials": True}, ["allow_origins", "'*'", "allow_credentials"], id="star with credentials"),
-    pytest.param({"allow_origins": "null", "allow_credentials": "yes"}, ["allow_origins", "'null'", "allow_credentials"], id="null with credentials"),
-    pytest.param({"allow_origins": "https://a.example/"}, ["allow_origins", "'https://a.example/'", "trailing slash"], id="trailing slash"),
-    pytest.param({"allow_origins": "https://a.example/app"}, ["'https://a.example/app'", "no path"], id="path"),
-    pytest.param({"allow_origins": "https://a.example?x=1"}, ["'https://a.example?x=1'", "query"], id="query"),
+    pytest.param(
+        {"allow_orgins": ["https://a.example"]},
+        ["allow_orgins", "did you mean allow_origins"],
+        id="typo",
+    ),
+    pytest.param(
+        {"allow_origins": "*", "allow_credentials": True},
+        ["allow_origins", "'*'", "allow_credentials"],
+        id="star with credentials",
+    ),
+    pytest.param(
+        {"allow_origins": "null", "allow_credentials": "yes"},
+        ["allow_origins", "'null'", "allow_credentials"],
+        id="null with credentials",
+    ),
+    pytest.param(
+        {"allow_origins": "https://a.example/"},
+        ["allow_origins", "'https://a.example/'", "trailing slash"],
+        id="trailing slash",
+    ),
+    pytest.param(
+        {"allow_origins": "https://a.example/app"},
+        ["'https://a.example/app'", "no path"],
+        id="path",
+    ),
+    pytest.param(
+        {"allow_origins": "https://a.example?x=1"}, ["'https://a.example?x=1'", "query"], id="query"
+    ),
     pytest.param({"allow_origins": "a.example"}, ["'a.example'", "no scheme"], id="missing scheme"),
-    pytest.param({"allow_origins": "https://A.example"}, ["'https://A.example'", "lower case"], id="upper case"),
-    pytest.param({"allow_origins": "https://a.example:443"}, ["'https://a.example:443'", "default port"], id="default port"),
-    pytest.param({"allow_origins": "https://u@a.example"}, ["'https://u@a.example'", "user name"], id="userinfo"),
-    pytest.param({"allow_origins": "https://a.*.example"}, ["'https://a.*.example'", "leftmost label"], id="inner wildcard"),
-    pytest.param({"allow_origins": "https://*"}, ["'https://*'", "leftmost label"], id="bare host wildcard"),
-    pytest.param({"allow_origins": "https://*.com"}, ["'https://*.com'", "too broad"], id="top-level wildcard"),
-    pytest.param({"allow_origins": "*.example.com"}, ["'*.example.com'"], id="wildcard without scheme"),
-    pytest.param({"allow_origins": ["*", "https://a.example"]}, ["allow_origins", "list nothing else"], id="star among others"),
-    pytest.param({"allow_origin_regex": "https://(a"}, ["allow_origin_regex", "'https://(a'", "invalid regular expression"], id="bad regex"),
+    pytest.param(
+        {"allow_origins": "https://A.example"},
+        ["'https://A.example'", "lower case"],
+        id="upper case",
+    ),
+    pytest.param(
+        {"allow_origins": "https://a.example:443"},
+        ["'https://a.example:443'", "default port"],
+        id="default port",
+    ),
+    pytest.param(
+        {"allow_origins": "https://u@a.example"},
+        ["'https://u@a.example'", "user name"],
+        id="userinfo",
+    ),
+    pytest.param(
+        {"allow_origins": "https://a.*.example"},
+        ["'https://a.*.example'", "leftmost label"],
+        id="inner wildcard",
+    ),
+    pytest.param(
+        {"allow_origins": "https://*"}, ["'https://*'", "leftmost label"], id="bare host wildcard"
+    ),
+    pytest.param(
+        {"allow_origins": "https://*.com"},
+        ["'https://*.com'", "too broad"],
+        id="top-level wildcard",
+    ),
+    pytest.param(
+        {"allow_origins": "*.example.com"}, ["'*.example.com'"], id="wildcard without scheme"
+    ),
+    pytest.param(
+        {"allow_origins": ["*", "https://a.example"]},
+        ["allow_origins", "list nothing else"],
+        id="star among others",
+    ),
+    pytest.param(
+        {"allow_origin_regex": "https://(a"},
+        ["allow_origin_regex", "'https://(a'", "invalid regular expression"],
+        id="bad regex",
+    ),
     pytest.param({"max_age": -1}, ["max_age", "-1"], id="negative max_age"),
     pytest.param({"max_age": "-5"}, ["max_age", "'-5'"], id="negative max_age string"),
     pytest.param({"max_age": 1.5}, ["max_age", "1.5"], id="fractional max_age"),
     pytest.param({"max_age": "ten"}, ["max_age", "'ten'"], id="word max_age"),
     pytest.param({"max_age": True}, ["max_age", "True"], id="bool max_age"),
-    pytest.param({"allow_credentials": "maybe"}, ["allow_credentials", "'maybe'", "true/false"], id="bad boolean"),
+    pytest.param(
+        {"allow_credentials": "maybe"},
+        ["allow_credentials", "'maybe'", "true/false"],
+        id="bad boolean",
+    ),
     pytest.param({"allow_private_network": 2}, ["allow_private_network", "2"], id="non-bool"),
-    pytest.param({"allow_methods": ["GET", "BAD METHOD"]}, ["allow_methods", "'BAD METHOD'"], id="list items are not split"),
-    pytest.param({"allow_methods": ["GE(T"]}, ["allow_methods", "'GE(T'", "token"], id="bad method"),
-    pytest.param({"allow_headers": ["X-Ok", "X:Bad"]}, ["allow_headers", "'X:Bad'"], id="bad header"),
-    pytest.param({"expose_headers": ["*", "X-A"]}, ["expose_headers", "list nothing else"], id="star among names"),
+    pytest.param(
+        {"allow_methods": ["GET", "BAD METHOD"]},
+        ["allow_methods", "'BAD METHOD'"],
+        id="list items are not split",
+    ),
+    pytest.param(
+        {"allow_methods": ["GE(T"]}, ["allow_methods", "'GE(T'", "token"], id="bad method"
+    ),
+    pytest.param(
+        {"allow_headers": ["X-Ok", "X:Bad"]}, ["allow_headers", "'X:Bad'"], id="bad header"
+    ),
+    pytest.param(
+        {"expose_headers": ["*", "X-A"]},
+        ["expose_headers", "list nothing else"],
+        id="star among names",
+    ),
     pytest.param({"allow_origins": 42}, ["allow_origins", "42"], id="not a list"),
-    pytest.param({"allow_origins": ["https://a.example", 42]}, ["allow_origins", "42", "string"], id="non-string item"),
-    pytest.param({"allow_origins": "*", "allow_private_network": True}, ["allow_private_network", "'*'"], id="star with private network"),
+    pytest.param(
+        {"allow_origins": ["https://a.example", 42]},
+        ["allow_origins", "42", "string"],
+        id="non-string item",
+    ),
+    pytest.param(
+        {"allow_origins": "*", "allow_private_network": True},
+        ["allow_private_network", "'*'"],
+        id="star with private network",
+    ),
 ]
 
 
@@ -123,19 +204,25 @@ def test_config_errors(options: dict[str, Any], expected: list[str]) -> None:
 
 @pytest.mark.parametrize(("options", "expected"), CONFIG_ERRORS)
 def test_config_errors_through_the_middleware(options: dict[str, Any], expected: list[str]) -> None:
-    with pytest.raises(ConfigError, match=expected[0].replace("*", r"\*").replace("(", r"\(").replace("?", r"\?")):
+    with pytest.raises(
+        ConfigError, match=expected[0].replace("*", r"\*").replace("(", r"\(").replace("?", r"\?")
+    ):
         CORSMiddleware(lambda environ, start_response: [], options)
 
 
 def test_unknown_keyword_raises_config_error_not_type_error() -> None:
     with pytest.raises(ConfigError, match="did you mean allow_origins"):
-        CORSPolicy(allow_orgins=["https://a.example"])  # type: ignore[call-arg]
+        CORSPolicy(allow_orgins=["https://a.example"])  # type: ignore[arg-type]
 
 
 def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(ConfigError) as raised:
         CORSPolicy.from_dict({"allow_orgins": "x", "max_age": "-1", "allow_credentials": "perhaps"})
-    assert [p.key for p in raised.value.problems] == ["allow_orgins", "allow_credentials", "max_age"]
+    assert [p.key for p in raised.value.problems] == [
+        "allow_orgins",
+        "allow_credentials",
+        "max_age",
+    ]
     assert str(raised.value).startswith("3 problems:")
 
 

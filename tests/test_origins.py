@@ -80,7 +80,9 @@ REGEX = CORSPolicy(allow_origin_regex=r"https://app\.example\.com|https://[a-z]+
         pytest.param("https://app.example.com", True, id="first alternative"),
         pytest.param("https://api.example.net", True, id="second alternative"),
         pytest.param("https://app.example.com.evil.net", False, id="full match, not prefix"),
-        pytest.param("https://evil.com/https://app.example.com", False, id="full match, not search"),
+        pytest.param(
+            "https://evil.com/https://app.example.com", False, id="full match, not search"
+        ),
         pytest.param("https://a1.example.net", False, id="class excludes digits"),
         pytest.param("null", False, id="null never matches a regex"),
     ],
