@@ -58,13 +58,19 @@ def gunicorn(
     target: Sequence[str],
     env: Mapping[str, str] | None = None,
     extra_args: Sequence[str] = (),
+    ports: Sequence[int] = (),
 ) -> Iterator[str]:
-    """Serve *target* (``module:app`` or ``--paste file.ini``) with gunicorn; yield its base URL."""
-    port = free_port()
+    """Serve *target* (``module:app`` or ``--paste file.ini``) with gunicorn; yield its base URL.
+
+    It listens on 127.0.0.1 at each of *ports* (a free port when none is given); the URL names
+    the first.
+    """
+    ports = list(ports) or [free_port()]
+    binds = [arg for port in ports for arg in ("--bind", f"127.0.0.1:{port}")]
     command = [
-        sys.executable, "-m", "gunicorn", *target,
-        "--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning",
-        "--graceful-timeout", "2", *extra_args,
+        sys.executable, "-m", "gunicorn", *target, *binds,
+        "--workers", "1", "--threads", "4", "--log-level", "warning", "--graceful-timeout", "2",
+        *extra_args,
     ]  # fmt: skip
     process = subprocess.Popen(
         command,
@@ -73,8 +79,9 @@ def gunicorn(
         start_new_session=True,  # own process group, so stop() reaches the workers too
     )
     try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}"
+        for port in ports:
+            wait_for_port(port, process)
+        yield f"http://127.0.0.1:{ports[0]}"
     finally:
         stop(process)
 

@@ -1,0 +1,112 @@
+"""The API the browser tests call: a plain WSGI app with no CORS code, wrapped in cors_wsgi with
+one policy per path prefix, between two recorders that log what reached the server and the app.
+
+Served by gunicorn: ``gunicorn tests.e2e.e2e_api:application``. The allowed page origin comes from
+E2E_PAGE_ORIGIN. With E2E_BROKEN=1 every policy is deliberately too strict in the way its
+scenario checks, and with E2E_BROKEN=permissive every policy allows everything, so each browser
+scenario can be seen to fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from cors_wsgi import CORSMiddleware
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+PAGE = os.environ.get("E2E_PAGE_ORIGIN", "http://127.0.0.1:1")
+BROKEN = os.environ.get("E2E_BROKEN") == "1"
+PERMISSIVE = os.environ.get("E2E_BROKEN") == "permissive"
+ALLOW_EVERYTHING = {
+    "allow_origins": "*",
+    "allow_methods": "*",
+    "allow_headers": "*",
+    "expose_headers": "*",
+    "max_age": 0,
+}
+
+
+def api(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    """A small JSON API; every response says no-store so only the preflight cache is in play."""
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
+    status = "200 OK"
+    payload: dict[str, Any] = {"path": path, "method": environ["REQUEST_METHOD"]}
+    if "/error" in path:
+        status, payload = "500 Internal Server Error", {"error": "server failed"}
+    if path.endswith("/set-cookie"):
+        headers.append(("Set-Cookie", "session=s3cret; Path=/; SameSite=None; Secure"))
+    payload["cookie"] = environ.get("HTTP_COOKIE", "")
+    headers.append(("X-Total-Count", "42"))
+    body = json.dumps(payload).encode()
+    start_response(status, [*headers, ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def policies() -> list[tuple[str, dict[str, Any]]]:
+    if PERMISSIVE:
+        return [("/*", ALLOW_EVERYTHING)]
+    page = [PAGE] if not BROKEN else ["https://wrong.example"]
+    ok = {"allow_origins": [PAGE]}
+    return [
+        ("/simple/*", {"allow_origins": page}),
+        ("/json/*", {"allow_origins": page, "allow_methods": ["GET", "POST"]}),
+        ("/headers/*", {**ok, "allow_headers": ["X-Allowed"] if not BROKEN else ["X-Nothing"]}),
+        ("/creds/*", {**ok, "allow_credentials": not BROKEN}),
+        ("/expose/*", {**ok, "expose_headers": [] if BROKEN else ["X-Total-Count"]}),
+        ("/noexpose/*", {**ok, "expose_headers": ["X-Total-Count"] if BROKEN else []}),
+        ("/starheaders/*", {**ok, "allow_headers": ["X-Other"] if BROKEN else "*"}),
+        ("/maxage600/*", {**ok, "allow_headers": ["X-Preflight"], "max_age": 0 if BROKEN else 600}),
+        ("/maxage0/*", {**ok, "allow_headers": ["X-Preflight"], "max_age": 600 if BROKEN else 0}),
+        (
+            "/methods/*",
+            {**ok, "allow_methods": ["GET"] if BROKEN else ["GET", "PUT", "DELETE", "patch"]},
+        ),
+        ("/fewmethods/*", {**ok, "allow_methods": "*" if BROKEN else ["GET", "POST"]}),
+        ("/error/*", {"allow_origins": page}),
+        ("/api/*", {"allow_origins": page}),
+        ("/admin/*", {"allow_origins": [PAGE] if BROKEN else []}),
+    ]
+
+
+class Recorder:
+    """Logs each request that reaches the wrapped app; serves the log at /__log/<name>."""
+
+    def __init__(
+        self, app: WSGIApplication, name: str, log: dict[str, list[dict[str, str]]]
+    ) -> None:
+        self.app, self.name, self.log = app, name, log
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/__log":
+            body = json.dumps(self.log).encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body]
+        if path == "/__reset":
+            with self.lock:
+                for entries in self.log.values():
+                    entries.clear()
+            start_response("204 No Content", [])
+            return []
+        with self.lock:
+            self.log[self.name].append(
+                {
+                    "method": environ["REQUEST_METHOD"],
+                    "path": path,
+                    "cookie": environ.get("HTTP_COOKIE", ""),
+                    "headers": environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", ""),
+                }
+            )
+        return self.app(environ, start_response)
+
+
+LOG: dict[str, list[dict[str, str]]] = {"server": [], "app": []}
+application = Recorder(CORSMiddleware(Recorder(api, "app", LOG), policies()), "server", LOG)

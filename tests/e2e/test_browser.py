@@ -1,0 +1,253 @@
+"""Headless Chromium is the judge: a page on one origin calls the API on another with fetch().
+
+Each scenario asserts what JavaScript could read and what reached the server and the app.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..servers import gunicorn
+from .conftest import Browser, localhost
+
+pytestmark = pytest.mark.browser
+
+JSON_POST = {
+    "method": "POST",
+    "headers": {"Content-Type": "application/json"},
+    "body": '{"name": "plantain donut"}',
+}
+
+
+def unique(prefix: str) -> str:
+    """A fresh URL under *prefix*, so no scenario meets another's preflight cache entry."""
+    return f"{prefix}/{uuid.uuid4().hex}"
+
+
+def is_cors_failure(result: dict[str, Any]) -> bool:
+    return not result["ok"] and result["error"].startswith("TypeError")
+
+
+# 1 ---------------------------------------------------------------------------------------------
+
+
+def test_simple_get_allowed_origin_reads_json(browser: Browser) -> None:
+    result = browser.fetch(unique("/simple"))
+    assert result["ok"], result
+    assert '"method": "GET"' in result["body"]
+
+
+def test_simple_get_from_disallowed_origin_is_a_type_error(
+    browser_factory: Any, other_origin: str
+) -> None:
+    outsider: Browser = browser_factory(other_origin)
+    result = outsider.fetch(unique("/simple"))
+    assert is_cors_failure(result), result
+    assert outsider.methods("app", "/simple") == ["GET"]  # the app ran; the browser withheld it
+
+
+# 2 ---------------------------------------------------------------------------------------------
+
+
+def test_json_post_sends_one_preflight_that_never_reaches_the_app(browser: Browser) -> None:
+    url = unique("/json")
+    result = browser.fetch(url, **JSON_POST)
+    assert result["ok"], result
+    assert result["status"] == 200
+    assert browser.methods("server", url) == ["OPTIONS", "POST"]
+    assert browser.methods("app", url) == ["POST"]
+
+
+# 3 ---------------------------------------------------------------------------------------------
+
+
+def test_request_header_not_allowed_blocks_the_request(browser: Browser) -> None:
+    url = unique("/headers")
+    result = browser.fetch(url, headers={"X-Not-Allowed": "1"})
+    assert is_cors_failure(result), result
+    assert browser.methods("server", url) == ["OPTIONS"]
+    assert browser.methods("app", url) == []
+
+
+def test_allowed_request_header_passes(browser: Browser) -> None:
+    url = unique("/headers")
+    result = browser.fetch(url, headers={"X-Allowed": "1"})
+    assert result["ok"], result
+    assert browser.methods("app", url) == ["GET"]
+
+
+# 4 ---------------------------------------------------------------------------------------------
+
+
+def test_credentials_cookie_round_trip(browser: Browser) -> None:
+    set_cookie = browser.fetch(unique("/creds") + "/set-cookie", credentials="include")
+    assert set_cookie["ok"], set_cookie
+    url = unique("/creds")
+    result = browser.fetch(url, credentials="include")
+    assert result["ok"], result
+    assert [e["cookie"] for e in browser.log("app") if url in e["path"]] == ["session=s3cret"]
+
+
+def test_credentials_refused_without_allow_credentials(browser: Browser) -> None:
+    result = browser.fetch(unique("/simple"), credentials="include")
+    assert is_cors_failure(result), result
+
+
+# 5 ---------------------------------------------------------------------------------------------
+
+
+def test_exposed_header_is_readable(browser: Browser) -> None:
+    result = browser.fetch(unique("/expose"))
+    assert result["ok"], result
+    assert result["headers"].get("x-total-count") == "42"
+
+
+def test_unexposed_header_is_hidden(browser: Browser) -> None:
+    result = browser.fetch(unique("/noexpose"))
+    assert result["ok"], result
+    assert "x-total-count" not in result["headers"]
+    assert result["headers"]["content-type"] == "application/json"  # safelisted
+
+
+# 6 ---------------------------------------------------------------------------------------------
+
+
+def test_allow_headers_star_covers_authorization(browser: Browser) -> None:
+    url = unique("/starheaders")
+    result = browser.fetch(url, headers={"Authorization": "Bearer t0ken", "X-Custom": "1"})
+    assert result["ok"], result
+    assert browser.methods("server", url) == ["OPTIONS", "GET"]
+
+
+# 7 ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("prefix", "preflights"), [("/maxage600", 1), ("/maxage0", 2)])
+def test_max_age_controls_the_preflight_cache(
+    browser: Browser, prefix: str, preflights: int
+) -> None:
+    url = unique(prefix)
+    for _ in range(2):
+        result = browser.fetch(url, headers={"X-Preflight": "1"})
+        assert result["ok"], result
+    assert browser.methods("server", url).count("OPTIONS") == preflights
+    assert browser.methods("app", url) == ["GET", "GET"]
+
+
+# 8 ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "patch"])
+def test_allowed_methods(browser: Browser, method: str) -> None:
+    url = unique("/methods")
+    result = browser.fetch(url, method=method)
+    assert result["ok"], result
+    assert browser.methods("app", url) == [method]
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "patch"])
+def test_methods_not_allowed(browser: Browser, method: str) -> None:
+    url = unique("/fewmethods")
+    result = browser.fetch(url, method=method)
+    assert is_cors_failure(result), result
+    assert browser.methods("server", url) == ["OPTIONS"]
+    assert browser.methods("app", url) == []
+
+
+def test_patch_in_upper_case_is_another_method(browser: Browser) -> None:
+    """The policy lists lower-case "patch"; "PATCH" is not it (methods are case-sensitive)."""
+    url = unique("/methods")
+    result = browser.fetch(url, method="PATCH")
+    assert is_cors_failure(result), result
+    assert browser.methods("app", url) == []
+
+
+# 9 ---------------------------------------------------------------------------------------------
+
+
+def test_server_error_status_is_readable(browser: Browser) -> None:
+    result = browser.fetch(unique("/error") + "/error")
+    assert result["ok"], result
+    assert result["status"] == 500
+    assert "server failed" in result["body"]
+
+
+# 10 --------------------------------------------------------------------------------------------
+
+
+def test_per_path_policies_from_the_same_page(browser: Browser) -> None:
+    api_result = browser.fetch(unique("/api"))
+    admin_result = browser.fetch(unique("/admin"))
+    assert api_result["ok"], api_result
+    assert is_cors_failure(admin_result), admin_result
+
+
+# 11 --------------------------------------------------------------------------------------------
+
+
+def test_paste_ini_pipeline_behind_gunicorn(
+    browser_factory: Any, page_origin: str, project: Path, tmp_path: Path
+) -> None:
+    # examples/cors.ini with this test page's origin in place of http://localhost:3000.
+    ini = (project / "examples" / "cors.ini").read_text(encoding="utf-8")
+    assert "http://localhost:3000" in ini
+    config = tmp_path / "cors.ini"
+    config.write_text(ini.replace("http://localhost:3000", page_origin), encoding="utf-8")
+    with gunicorn(["--paste", str(config)]) as url:
+        page: Browser = browser_factory(page_origin, localhost(url))
+        listed = page.fetch("/api/items")
+        assert listed["ok"], listed
+        assert listed["headers"]["x-total-count"] == "2"  # exposed by the INI
+        put = page.fetch("/api/items/7", method="PUT", headers={"Authorization": "Bearer x"})
+        assert put["ok"], put
+        assert '"PUT"' in put["body"]
+        refused = page.fetch("/api/items", method="PATCH")
+        assert is_cors_failure(refused), refused
+
+
+# 12 --------------------------------------------------------------------------------------------
+
+# The blog post's own two fetch() calls, verbatim but for the host.
+POST_GET = "(base) => fetch(base + '/api/v1/donuts/4').then(response => response.json())"
+POST_POST = """(base) => fetch(base + '/api/v1/donuts', {
+        method: 'POST',
+        mode: 'cors',
+        headers: {
+            'Content-Type': 'application/json; charset=utf-8'
+        },
+        body: JSON.stringify({
+            name: 'plantain donut',
+            qty: 40
+        })
+    })
+    .then(response => response.json())"""
+
+
+def run_post_snippet(page: Any, snippet: str, base: str) -> Any:
+    return page.evaluate(
+        f"async (base) => {{ try {{ return await ({snippet})(base); }}"
+        " catch (e) { return 'error: ' + e.name; } }",
+        base,
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "works"),
+    [("examples.donuts:application", True), ("examples.donuts:app", False)],
+    ids=["with cors_wsgi", "without"],
+)
+def test_blog_post_donuts(browser_factory: Any, page_origin: str, target: str, works: bool) -> None:
+    with gunicorn([target], env={"DONUTS_FRONTEND": page_origin}) as url:
+        page: Browser = browser_factory(page_origin)
+        donut = run_post_snippet(page.page, POST_GET, localhost(url))
+        created = run_post_snippet(page.page, POST_POST, localhost(url))
+    if works:
+        assert donut["name"] == "jelly donut" and donut["qty"] == 22
+        assert created == {"msg": "Congrats on the new donut!"}
+    else:
+        assert donut == "error: TypeError"
+        assert created == "error: TypeError"
