@@ -76,7 +76,7 @@ def policies() -> list[tuple[str, dict[str, Any]]]:
 
 
 class Recorder:
-    """Logs each request that reaches the wrapped app; serves the log at /__log/<name>."""
+    """Logs each request that reaches the wrapped app under *name*; /__log serves every log."""
 
     def __init__(
         self, app: WSGIApplication, name: str, log: dict[str, list[dict[str, str]]]
