@@ -1,0 +1,39 @@
+"""README.md matches the code: the test command CI runs, the option table, the example commands."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+from cors_wsgi import CORSPolicy
+from cors_wsgi.policy import OPTION_NAMES
+
+from .servers import PROJECT
+
+README = (PROJECT / "README.md").read_text(encoding="utf-8")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    command = README.split("# 2. The tests.\n", 1)[1].splitlines()[0]
+    ci_lines = (PROJECT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci_lines[-1] == command
+    assert "pytest" in command
+
+
+def test_option_table_lists_every_option_with_its_default() -> None:
+    rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|", README, flags=re.MULTILINE)
+    table = {key: default.strip() for key, default in rows if key in OPTION_NAMES}
+    assert list(table) == list(OPTION_NAMES)
+    defaults = CORSPolicy().options()
+    assert table["allow_methods"] == "`" + ", ".join(defaults["allow_methods"]) + "`"  # type: ignore[arg-type]
+    assert table["max_age"] == f"`{defaults['max_age']}`"
+    for flag in ("allow_credentials", "allow_private_network"):
+        assert defaults[flag] is False and table[flag] == "`false`"
+    assert defaults["allow_origins"] == () and table["allow_origins"].startswith("none")
+
+
+def test_every_example_command_names_a_real_module() -> None:
+    for module in re.findall(r"gunicorn (examples\.\w+):application", README):
+        assert hasattr(importlib.import_module(module), "application")
+    for ini in re.findall(r"gunicorn --paste (examples/\S+\.ini)", README):
+        assert (PROJECT / ini).is_file()
