@@ -1,0 +1,511 @@
+"""cors_wsgi against the bare app, a hand-written minimum and its peers: one process, interleaved.
+
+    python -m tests.benchmarks.bench_cors          # full run (a few minutes)
+    python -m tests.benchmarks.bench_cors --quick  # a few seconds: a smoke test, not a measurement
+
+Every stack's headers are verified before it is timed. Overhead = a stack's time per request
+minus its own bare baseline (the plain WSGI app, Flask, Django or Starlette without CORS); the
+ratio divides that by the hand-written minimum's overhead for the same request kind.
+Peers come from the ``bench`` extra; a missing peer is reported and skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import io
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from wsgiref.util import setup_testing_defaults
+
+from cors_wsgi import CORSMiddleware, CORSPolicy
+from cors_wsgi.policy import DECISION_CACHE_SIZE
+
+from .handwritten import HandWrittenCORS
+
+ORIGIN = "https://app.example.com"
+METHODS = ["GET", "POST"]
+HEADERS = ["content-type", "authorization"]
+MAX_AGE = 600
+
+# kind: (label, method, headers, answered by a preflight?)
+KINDS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "a": ("GET, no Origin", "GET", {}),
+    "b": ("GET, allowed origin", "GET", {"Origin": ORIGIN}),
+    "c": ("preflight, allowed", "OPTIONS", {
+        "Origin": ORIGIN, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,authorization"}),
+    "d": ("GET, refused origin", "GET", {"Origin": "https://evil.example"}),
+    "e": ("GET, subdomain pattern", "GET", {"Origin": "https://shop.example.org"}),
+    "f": ("GET, regex match", "GET", {"Origin": "https://pr-42.preview.example.net"}),
+    "g": ("preflight, 10 headers", "OPTIONS", {
+        "Origin": ORIGIN, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": ",".join(f"x-h{i}" for i in range(8))
+        + ",authorization,content-type"}),
+    "h": ("GET, app sets Vary + ACAO", "GET", {"Origin": ORIGIN, "X-Bench-App-Headers": "1"}),
+}  # fmt: skip
+PEER_KINDS = ("a", "b", "c")
+TEN_HEADERS = [f"x-h{i}" for i in range(8)] + HEADERS
+
+
+def ignore_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+    return lambda data: None
+
+
+# -- the apps ----------------------------------------------------------------------------------
+
+
+def bare_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    headers = [("Content-Type", "text/plain"), ("Content-Length", "2")]
+    if "HTTP_X_BENCH_APP_HEADERS" in environ:
+        headers = [*headers, ("Vary", "Accept-Encoding"), ("Access-Control-Allow-Origin", "*")]
+    start_response("200 OK", headers)
+    return [b"ok"]
+
+
+def cors_wsgi_policy(**extra: Any) -> CORSPolicy:
+    return CORSPolicy(
+        allow_origins=[ORIGIN, *extra.pop("origins", [])],
+        allow_methods=METHODS,
+        allow_headers=extra.pop("headers", HEADERS),
+        max_age=MAX_AGE,
+        **extra,
+    )
+
+
+FULL_POLICY = cors_wsgi_policy(
+    origins=["https://*.example.org"],
+    allow_origin_regex=r"https://pr-[0-9]+\.preview\.example\.net",
+    headers=TEN_HEADERS,
+)
+
+
+def environ_for(kind: str) -> dict[str, Any]:
+    _, method, headers = KINDS[kind]
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": "/",
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "api.example.com",
+        "wsgi.input": io.BytesIO(b""),
+    }
+    for name, value in headers.items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    setup_testing_defaults(environ)
+    return environ
+
+
+@dataclass
+class Stack:
+    """One thing to time: a callable doing one request of a kind, and the kinds it supports."""
+
+    name: str
+    baseline: str  # the stack whose time is subtracted to get this stack's overhead
+    call: Callable[[str], tuple[str, list[tuple[str, str]]]]  # one request, verified
+    loop: Callable[[str, int], float]  # n requests, seconds each
+    kinds: tuple[str, ...] = tuple(KINDS)
+    note: str = ""
+
+
+def wsgi_stack(name: str, app: Any, baseline: str, kinds: Iterable[str] = KINDS) -> Stack:
+    environs = {kind: environ_for(kind) for kind in KINDS}
+
+    def call(kind: str) -> tuple[str, list[tuple[str, str]]]:
+        captured: list[Any] = []
+        body = app(dict(environs[kind]), lambda s, h, e=None: captured.extend([s, h]))
+        b"".join(body)
+        if hasattr(body, "close"):
+            body.close()
+        return captured[0], captured[1]
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        return None
+
+    def loop(kind: str, n: int) -> float:
+        environ = environs[kind]
+        copy = environ.copy
+        started = time.perf_counter()
+        for _ in range(n):
+            body = app(copy(), start_response)
+            for _chunk in body:
+                pass
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        return (time.perf_counter() - started) / n
+
+    return Stack(name, baseline, call, loop, tuple(kinds))
+
+
+def asgi_stack(name: str, app: Any, baseline: str) -> Stack:
+    def scope_for(kind: str) -> dict[str, Any]:
+        _, method, headers = KINDS[kind]
+        return {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+            "method": method, "scheme": "http", "path": "/", "raw_path": b"/",
+            "query_string": b"", "root_path": "", "server": ("127.0.0.1", 80),
+            "client": ("127.0.0.1", 5000),
+            "headers": [(b"host", b"api.example.com")]
+            + [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        }  # fmt: skip
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    loop_ = asyncio.new_event_loop()
+
+    def call(kind: str) -> tuple[str, list[tuple[str, str]]]:
+        messages: list[dict[str, Any]] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            messages.append(message)
+
+        loop_.run_until_complete(app(scope_for(kind), receive, send))
+        start = messages[0]
+        headers = [(k.decode(), v.decode()) for k, v in start["headers"]]
+        return str(start["status"]), headers
+
+    async def send(message: dict[str, Any]) -> None:
+        return None
+
+    async def many(scope: dict[str, Any], n: int) -> float:
+        started = time.perf_counter()
+        for _ in range(n):
+            await app(dict(scope), receive, send)
+        return (time.perf_counter() - started) / n
+
+    def loop(kind: str, n: int) -> float:
+        return loop_.run_until_complete(many(scope_for(kind), n))
+
+    return Stack(name, baseline, call, loop, PEER_KINDS, note="ASGI")
+
+
+# -- the peers ---------------------------------------------------------------------------------
+
+
+def peer_stacks(missing: list[str]) -> list[Stack]:
+    stacks: list[Stack] = []
+    try:
+        from wsgicors import CORS as WSGICORS
+
+        wrapped = WSGICORS(bare_app, headers=", ".join(HEADERS), methods=", ".join(METHODS),
+                           origin=ORIGIN, maxage=str(MAX_AGE))  # fmt: skip
+        stacks.append(wsgi_stack("wsgicors", wrapped, "bare WSGI app", PEER_KINDS))
+    except ImportError:
+        missing.append("wsgicors")
+    try:
+        import flask
+        from flask_cors import CORS as FlaskCORS
+
+        def flask_app(with_cors: bool) -> Any:
+            app = flask.Flask(f"bench{with_cors}")
+            app.add_url_rule("/", "index", lambda: "ok", methods=["GET", "POST"])
+            if with_cors:
+                FlaskCORS(app, origins=[ORIGIN], methods=METHODS, allow_headers=HEADERS,
+                          max_age=MAX_AGE)  # fmt: skip
+            return app
+
+        stacks.append(wsgi_stack("Flask", flask_app(False), "Flask", PEER_KINDS))
+        stacks.append(wsgi_stack("Flask + flask-cors", flask_app(True), "Flask", PEER_KINDS))
+    except ImportError:
+        missing.append("flask / flask-cors")
+    try:
+        import django
+        from django.conf import settings
+
+        if not settings.configured:
+            settings.configure(
+                DEBUG=False, SECRET_KEY="bench", ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__,
+                MIDDLEWARE=[], INSTALLED_APPS=["corsheaders"],
+                CORS_ALLOWED_ORIGINS=[ORIGIN], CORS_ALLOW_METHODS=METHODS,
+                CORS_ALLOW_HEADERS=HEADERS, CORS_PREFLIGHT_MAX_AGE=MAX_AGE,
+            )  # fmt: skip
+            django.setup()
+        from django.core.handlers.wsgi import WSGIHandler
+        from django.test.utils import override_settings
+
+        bare_django = WSGIHandler()
+        with override_settings(MIDDLEWARE=["corsheaders.middleware.CorsMiddleware"]):
+            cors_django = WSGIHandler()
+        stacks.append(wsgi_stack("Django", bare_django, "Django", PEER_KINDS))
+        stacks.append(wsgi_stack("Django + django-cors-headers", cors_django, "Django", PEER_KINDS))
+    except ImportError:
+        missing.append("django / django-cors-headers")
+    try:
+        from starlette.applications import Starlette
+        from starlette.middleware import Middleware
+        from starlette.middleware.cors import CORSMiddleware as StarletteCORS
+        from starlette.responses import PlainTextResponse
+        from starlette.routing import Route
+
+        async def index(request: Any) -> PlainTextResponse:
+            return PlainTextResponse("ok")
+
+        routes = [Route("/", index, methods=["GET", "POST", "OPTIONS"])]
+        cors = Middleware(StarletteCORS, allow_origins=[ORIGIN], allow_methods=METHODS,
+                          allow_headers=HEADERS, max_age=MAX_AGE)  # fmt: skip
+        stacks.append(asgi_stack("Starlette", Starlette(routes=routes), "Starlette"))
+        with_cors = Starlette(routes=routes, middleware=[cors])
+        stacks.append(asgi_stack("Starlette + CORSMiddleware", with_cors, "Starlette"))
+    except ImportError:
+        missing.append("starlette")
+    return stacks
+
+
+def django_urlpatterns() -> list[Any]:
+    from django.http import HttpResponse
+    from django.urls import path
+
+    return [path("", lambda request: HttpResponse("ok"))]
+
+
+def __getattr__(name: str) -> Any:  # Django's ROOT_URLCONF is this module
+    if name == "urlpatterns":
+        return django_urlpatterns()
+    raise AttributeError(name)
+
+
+# -- verification ------------------------------------------------------------------------------
+
+
+def verify(stack: Stack) -> None:
+    """Check the stack's headers for every kind it will be timed on; raise if any is wrong."""
+    if stack.name in (stack.baseline,):
+        return
+    for kind in stack.kinds:
+        status, headers = stack.call(kind)
+        found = {name.lower(): value for name, value in headers}
+        acao = found.get("access-control-allow-origin")
+        _, _, request = KINDS[kind]
+        expect_allowed = kind in ("b", "c", "e", "f", "g", "h")
+        problem = ""
+        if expect_allowed and acao != request["Origin"]:
+            problem = f"ACAO {acao!r}, expected {request['Origin']!r}"
+        elif kind == "a" and acao not in (None, ORIGIN):
+            # flask-cors sends its one allowed origin even without Origin: a static value,
+            # which Fetch permits; anything else would be wrong.
+            problem = f"unexpected ACAO {acao!r}"
+        elif kind != "a" and not expect_allowed and acao is not None:
+            problem = f"unexpected ACAO {acao!r}"
+        elif kind in ("c", "g") and (not status.startswith("20") or "POST" not in found.get(
+                "access-control-allow-methods", "")):  # fmt: skip
+            problem = f"preflight answered {status} with {found}"
+        elif (
+            kind == "h"
+            and [n.lower() for n, _ in headers].count("access-control-allow-origin") != 1
+        ):
+            problem = "more than one ACAO"
+        if problem:
+            raise AssertionError(f"{stack.name}, kind ({kind}) {KINDS[kind][0]}: {problem}")
+
+
+# -- timing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    times: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+
+    def median(self, stack: str, kind: str) -> float:
+        return statistics.median(self.times[(stack, kind)])
+
+    def overhead(self, stack: Stack, kind: str) -> float:
+        return self.median(stack.name, kind) - self.median(stack.baseline, kind)
+
+
+def calibrate(stack: Stack, kind: str, target: float) -> int:
+    per_call = stack.loop(kind, 200)
+    return max(200, int(target / max(per_call, 1e-8)))
+
+
+def run(stacks: list[Stack], rounds: int, target: float) -> Results:
+    results = Results()
+    sizes = {(s.name, k): calibrate(s, k, target) for s in stacks for k in s.kinds}
+    gc.collect()
+    for _ in range(rounds):  # interleaved: every stack and kind once per round
+        for stack in stacks:
+            for kind in stack.kinds:
+                n = sizes[(stack.name, kind)]
+                results.times.setdefault((stack.name, kind), []).append(stack.loop(kind, n))
+    return results
+
+
+def print_table(stacks: list[Stack], results: Results, rounds: int) -> None:
+    reference = next(s for s in stacks if s.name == "hand-written minimum")
+    print(
+        f"\nPer-request time, median of {rounds} interleaved rounds (µs); overhead = time minus"
+        " the stack's bare baseline; ratio = overhead / hand-written minimum's overhead\n"
+    )
+    print(f"{'stack':<30} {'kind':<28} {'time':>8} {'overhead':>9} {'ratio':>7}")
+    for stack in stacks:
+        for kind in stack.kinds:
+            median = results.median(stack.name, kind) * 1e6
+            if stack.baseline == stack.name:
+                label = f"{stack.name:<30} ({kind}) {KINDS[kind][0]:<24}"
+                print(f"{label} {median:8.2f} {'-':>9} {'-':>7}")
+                continue
+            over = results.overhead(stack, kind) * 1e6
+            ref_kind = kind if kind in reference.kinds else "b"
+            ref = results.overhead(reference, ref_kind) * 1e6
+            print(f"{stack.name:<30} ({kind}) {KINDS[kind][0]:<24} {median:8.2f} {over:9.2f}"
+                  f" {over / ref:7.2f}")  # fmt: skip
+
+
+def summary(stacks: list[Stack], results: Results) -> None:
+    """The issue's table: overhead as a multiple of the hand-written minimum, kinds a, b, c."""
+    reference = next(s for s in stacks if s.name == "hand-written minimum")
+    print("\nOverhead as a multiple of the hand-written minimum's (same run):\n")
+    print("| stack | a | b | c |")
+    print("|---|---|---|---|")
+    for stack in stacks:
+        if stack.baseline == stack.name:
+            continue
+        cells = [
+            f"{results.overhead(stack, k) / results.overhead(reference, k):.2f}" for k in PEER_KINDS
+        ]
+        print(f"| {stack.name} | " + " | ".join(cells) + " |")
+    ours = next(s for s in stacks if s.name == "cors_wsgi")
+    print("\ncors_wsgi kinds d-h, as a multiple of the hand-written minimum's (b) or (c):\n")
+    print("| kind | overhead µs | ratio |")
+    print("|---|---|---|")
+    for kind in "defgh":
+        ref_kind = "c" if kind == "g" else "b"
+        over = results.overhead(ours, kind)
+        ratio = over / results.overhead(reference, ref_kind)
+        print(f"| ({kind}) {KINDS[kind][0]} | {over * 1e6:.2f} | {ratio:.2f} ({ref_kind}) |")
+
+
+# -- scale, cache and streaming ----------------------------------------------------------------
+
+
+def scale(rounds: int, target: float) -> None:
+    """(b) and (d) as the allowlist grows; memory of each policy; cache hit vs miss."""
+    many = [f"https://app{i}.example.com" for i in range(10_000)]
+    patterns = [f"https://*.tenant{i}.example.org" for i in range(100)]
+    configs = {
+        "1 origin": [ORIGIN],
+        "10,000 origins": [ORIGIN, *many],
+        "100 patterns": [ORIGIN, *patterns],
+        "10,000 origins + 100 patterns": [ORIGIN, *many, *patterns],
+    }
+    stacks, memory = [], {}
+    for label, options in configs.items():
+        gc.collect()
+        tracemalloc.start()
+        policy = CORSPolicy(allow_origins=options)
+        memory[label] = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        stacks.append(wsgi_stack(label, CORSMiddleware(bare_app, policy), "bare", ("b", "d")))
+    stacks.append(wsgi_stack("bare", bare_app, "bare", ("b", "d")))
+    results = run(stacks, rounds, target)
+    base = {k: results.overhead(stacks[0], k) for k in "bd"}
+    print("\nScale: overhead of (b) allowed and (d) refused as the allowlist grows\n")
+    print("| allowlist | (b) µs | (b) vs 1 origin | (d) µs | (d) vs 1 origin | policy memory |")
+    print("|---|---|---|---|---|---|")
+    for stack in stacks[:-1]:
+        b, d = results.overhead(stack, "b"), results.overhead(stack, "d")
+        print(f"| {stack.name} | {b * 1e6:.2f} | {b / base['b']:.2f} | {d * 1e6:.2f} |"
+              f" {d / base['d']:.2f} | {memory[stack.name] / 1024:.0f} KiB |")  # fmt: skip
+    cache_costs(target)
+
+
+def cache_costs(target: float) -> None:
+    """Decision cache: a repeated origin (hit) against ever-new origins (miss), per decision."""
+    policy = CORSPolicy(allow_origins=["https://*.example.org", *(f"https://*.t{i}.example.org"
+                                                                 for i in range(99))])  # fmt: skip
+    fresh = [f"https://o{i}.example.org" for i in range(200_000)]
+    n = max(20_000, int(target / 1e-6))
+    decide = policy.decide_actual
+    timings = {}
+    for label, origins in (("hit", ["https://o1.example.org"] * n), ("miss", fresh[:n])):
+        runs = []
+        for _ in range(3):
+            policy = CORSPolicy(**policy.options())  # type: ignore[arg-type]  # an empty cache
+            decide = policy.decide_actual
+            started = time.perf_counter()
+            for origin in origins:
+                decide(origin)
+            runs.append((time.perf_counter() - started) / len(origins))
+        timings[label] = statistics.median(runs)
+    hit, miss = timings["hit"] * 1e6, timings["miss"] * 1e6
+    print(
+        f"\nDecision cache (100 subdomain patterns, bounded to {DECISION_CACHE_SIZE} origins):"
+        f" hit {hit:.2f} µs, miss {miss:.2f} µs per decision"
+    )
+
+
+def streaming(quick: bool) -> None:
+    """A generator body: per-chunk time with and without cors_wsgi."""
+    chunks, size = (2_000, 1024) if quick else (200_000, 1024)
+
+    def streaming_app(
+        environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterator[bytes]:
+        start_response("200 OK", [("Content-Type", "application/octet-stream")])
+        chunk = b"x" * size
+        for _ in range(chunks):
+            yield chunk
+
+    wrapped = CORSMiddleware(streaming_app, cors_wsgi_policy())
+    environ = environ_for("b")
+    per_chunk: dict[str, list[float]] = {"bare": [], "cors_wsgi": []}
+    for _ in range(3):
+        for label, app in (("bare", streaming_app), ("cors_wsgi", wrapped)):
+            started = time.perf_counter()
+            for _chunk in app(dict(environ), ignore_start_response):
+                pass
+            per_chunk[label].append((time.perf_counter() - started) / chunks)
+    bare, ours = (statistics.median(per_chunk[k]) for k in ("bare", "cors_wsgi"))
+    print(f"\nStreaming {chunks} chunks of {size} B: bare {bare * 1e9:.0f} ns/chunk,"
+          f" cors_wsgi {ours * 1e9:.0f} ns/chunk, ratio {ours / bare:.2f}")  # fmt: skip
+
+
+# -- main --------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a few seconds; a smoke test")
+    parser.add_argument("--rounds", type=int, default=None)
+    args = parser.parse_args(argv)
+    rounds = args.rounds or (1 if args.quick else 5)
+    target = 0.002 if args.quick else 0.15  # seconds per measurement
+
+    version = sys.version.split()[0]
+    print(f"Python {version}; {rounds} rounds of {target * 1e3:.0f} ms per measurement")
+    missing: list[str] = []
+    stacks = [
+        wsgi_stack("bare WSGI app", bare_app, "bare WSGI app"),
+        wsgi_stack(
+            "hand-written minimum",
+            HandWrittenCORS(bare_app, [ORIGIN], METHODS, HEADERS, MAX_AGE),
+            "bare WSGI app",
+            ("a", "b", "c", "d"),  # it cannot do e-h correctly
+        ),
+        wsgi_stack("cors_wsgi", CORSMiddleware(bare_app, FULL_POLICY), "bare WSGI app"),
+        *peer_stacks(missing),
+    ]
+    for name in missing:
+        print(f"skipped {name}: not installed (pip install -e '.[bench]')")
+    for stack in stacks:
+        verify(stack)
+    print("verified: every stack sends the expected headers for every kind it is timed on")
+    results = run(stacks, rounds, target)
+    print_table(stacks, results, rounds)
+    summary(stacks, results)
+    scale(rounds, target)
+    streaming(args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
