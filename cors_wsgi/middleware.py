@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from .decision import Decision, Header
+from .decision import VARY_ORIGIN, Decision, Header
 from .errors import ConfigError, Problem
 from .policy import CORSPolicy
 
@@ -97,23 +97,34 @@ class CORSMiddleware:
                 return self.app(environ, start_response)
 
         origin = environ.get("HTTP_ORIGIN")
-        if origin is not None and environ["REQUEST_METHOD"] == "OPTIONS":
-            request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
-            if request_method is not None:
-                decision = policy.decide_preflight(
-                    origin,
-                    request_method,
-                    environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", ""),
-                    environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
-                )
-                return answer_preflight(decision, start_response)
+        if origin is None:
+            decision = policy.no_origin_decision  # the common case: no call, no lookup
+        else:
+            if environ["REQUEST_METHOD"] == "OPTIONS":
+                request_method = environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+                if request_method is not None:
+                    decision = policy.decide_preflight(
+                        origin,
+                        request_method,
+                        environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", ""),
+                        environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
+                    )
+                    return answer_preflight(decision, start_response)
+            # A dict hit for a known origin saves the method call (the hot path).
+            decision = policy.actual_decisions.get(origin) or policy.decide_actual(origin)
 
-        decision = policy.decide_actual(origin)
+        if decision.expose_response_headers:
+            return self.app(environ, merging_start_response(start_response, decision))
 
         def cors_start_response(
             status: str, headers: list[Header], exc_info: OptExcInfo | None = None
         ) -> object:
-            return start_response(status, merge_headers(headers, decision), exc_info)
+            # Only Vary and Access-Control-* need merging. The names seen before are known
+            # (KEEP is 0), which saves lower-casing every name of the common response.
+            for header in headers:
+                if known_kind(header[0]) != KEEP:  # None (new name), VARY or OWNED
+                    return start_response(status, merge_headers(headers, decision), exc_info)
+            return start_response(status, [*headers, *decision.headers], exc_info)
 
         return self.app(environ, cors_start_response)
 
@@ -131,47 +142,83 @@ def answer_preflight(decision: Decision, start_response: StartResponse) -> Itera
     return _NO_BODY
 
 
+def merging_start_response(start_response: StartResponse, decision: Decision) -> StartResponse:
+    """A ``start_response`` that also lists the response's header names in
+    ``Access-Control-Expose-Headers``: for ``expose_headers="*"`` with credentials."""
+
+    def cors_start_response(
+        status: str, headers: list[Header], exc_info: OptExcInfo | None = None
+    ) -> object:
+        merged = merge_headers(headers, decision)
+        names = [name for name, _ in headers if header_kind(name) == KEEP]
+        exposed = [name for name in names if name.lower() not in _NOT_EXPOSABLE]
+        if exposed:
+            merged.append(("Access-Control-Expose-Headers", ", ".join(exposed)))
+        return start_response(status, merged, exc_info)
+
+    return cors_start_response  # type: ignore[return-value]
+
+
+KEEP, VARY, OWNED = 0, 1, 2
+_header_kinds: dict[str, int] = {}
+known_kind = _header_kinds.get
+
+
+def header_kind(name: str) -> int:
+    """Classify a response header name: KEEP it, merge it as VARY, or drop it as OWNED
+    (Access-Control-*). Results are remembered per spelling, which saves lower-casing names
+    on every response; the memory holds at most 1024 names, as applications use few."""
+    kind = _header_kinds.get(name)
+    if kind is None:
+        lower = name.lower()
+        kind = VARY if lower == "vary" else OWNED if lower.startswith(_OWNED_PREFIX) else KEEP
+        if len(_header_kinds) < 1024:
+            _header_kinds[name] = kind
+    return kind
+
+
 def merge_headers(app_headers: list[Header], decision: Decision) -> list[Header]:
     """Return the application's headers with the decision's CORS headers merged in.
 
     The application's ``Access-Control-*`` headers are dropped, its ``Vary`` values are kept
-    (``Origin`` is added once, ``Vary: *`` is left alone), and a new list is returned: the
-    application's list may be a shared constant.
+    (``Origin`` is added once when the decision varies by origin, ``Vary: *`` is left alone),
+    and a new list is returned: the application's list may be a shared constant.
     """
     merged: list[Header] = []
-    app_vary: list[str] = []
+    app_vary = ""
+    kinds = _header_kinds
     for header in app_headers:
-        lower = header[0].lower()
-        if lower == "vary":
-            app_vary.append(header[1])
-        elif not lower.startswith(_OWNED_PREFIX):
+        kind = kinds.get(header[0])
+        if kind is None:
+            kind = header_kind(header[0])
+        if kind == KEEP:
             merged.append(header)
-    if decision.expose_response_headers:
-        names = [name for name, _ in merged if name.lower() not in _NOT_EXPOSABLE]
-        if names:
-            merged.append(("Access-Control-Expose-Headers", ", ".join(names)))
-    cors_vary = ""
-    for header in decision.headers:
-        if header[0] == "Vary":
-            cors_vary = header[1]
-        else:
-            merged.append(header)
-    vary = merge_vary(app_vary, cors_vary)
-    if vary:
-        merged.append(("Vary", vary))
+        elif kind == VARY:
+            app_vary = f"{app_vary}, {header[1]}" if app_vary else header[1]
+    merged += decision.cors_headers
+    if app_vary:
+        merged.append(("Vary", vary_with_origin(app_vary) if decision.vary else app_vary))
+    elif decision.vary:
+        merged.append(VARY_ORIGIN)
     return merged
 
 
-def merge_vary(app_values: list[str], cors_value: str) -> str:
-    """Join the application's ``Vary`` values and add the CORS field names it lacks."""
-    if not app_values:
-        return cors_value
-    joined = ", ".join(app_values)
-    present = {token.strip().lower() for token in joined.split(",")}
-    if "*" in present or not cors_value:
-        return joined
-    missing = [t for t in cors_value.split(", ") if t.lower() not in present]
-    return ", ".join([joined, *missing]) if missing else joined
+_vary_with_origin: dict[str, str] = {}
+
+
+def vary_with_origin(app_vary: str) -> str:
+    """The application's ``Vary`` value with ``Origin`` added, unless it is there or ``*`` is.
+
+    Results are remembered per value (applications send few distinct ones, at most 1024 are
+    kept), which saves tokenising the same value on every response.
+    """
+    merged = _vary_with_origin.get(app_vary)
+    if merged is None:
+        present = {token.strip() for token in app_vary.lower().split(",")}
+        merged = app_vary if "*" in present or "origin" in present else f"{app_vary}, Origin"
+        if len(_vary_with_origin) < 1024:
+            _vary_with_origin[app_vary] = merged
+    return merged
 
 
 class PathRoute:

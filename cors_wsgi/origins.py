@@ -11,7 +11,6 @@ form, so a value that is not a real browser origin never reaches a response head
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Final
 
 #: Longest ``Origin`` value considered at all. A DNS name has at most 253 characters, so real
@@ -68,26 +67,27 @@ def explain_bad_origin(entry: str) -> str:
     return "it is not a serialized origin of the form scheme://host[:port]"
 
 
-@dataclass(frozen=True, slots=True)
-class SubdomainPattern:
-    """``scheme://*.example.com[:port]``: one or more labels in front of a fixed suffix."""
+def matches_subdomain_pattern(origin: str, patterns: frozenset[str]) -> bool:
+    """True when a pattern in *patterns* (``https://*.example.com[:port]``) matches *origin*.
 
-    prefix: str  # "https://"
-    suffix: str  # ".example.com" or ".example.com:8443"
+    Rather than trying each pattern, this looks up every pattern that could match:
+    ``https://a.b.example.com:8443`` is looked up as ``https://*.b.example.com:8443``,
+    ``https://*.example.com:8443`` and ``https://*.com:8443``: one set lookup per label,
+    whatever the number of patterns. *origin* must be serialized (checked).
+    """
+    scheme_end = origin.find("://") + 3
+    prefix = origin[:scheme_end] + "*"
+    dot = origin.find(".", scheme_end + 1)  # at least one label before the dot
+    while dot != -1:
+        if prefix + origin[dot:] in patterns:
+            return True
+        dot = origin.find(".", dot + 1)
+    return False
 
-    def matches(self, origin: str) -> bool:
-        """Match an origin that already passed :func:`is_serialized_origin`."""
-        # The grammar leaves no ':' in the host part, so a different port cannot end with suffix;
-        # the length test guarantees at least one label before the dot.
-        return (
-            len(origin) > len(self.prefix) + len(self.suffix)
-            and origin.startswith(self.prefix)
-            and origin.endswith(self.suffix)
-        )
 
-
-def parse_subdomain_pattern(entry: str) -> SubdomainPattern:
-    """Parse ``scheme://*.host[:port]``; raise ValueError with a reason when it is not one."""
+def check_subdomain_pattern(entry: str) -> None:
+    """Check ``scheme://*.host[:port]``: one or more labels in front of a fixed suffix, same scheme
+    and port. Raise ValueError with a reason when *entry* is not such a pattern."""
     scheme, sep, rest = entry.partition("://")
     if not sep or not rest.startswith("*.") or "*" in rest[1:]:
         raise ValueError(
@@ -102,4 +102,3 @@ def parse_subdomain_pattern(entry: str) -> SubdomainPattern:
         raise ValueError(
             f"*.{host} is too broad: it would allow every site under a top-level domain"
         )
-    return SubdomainPattern(prefix=f"{scheme}://", suffix=rest[1:])

@@ -18,10 +18,10 @@ from .decision import VARY_ORIGIN, Decision, Header, Reason
 from .errors import ConfigError, Problem
 from .origins import (
     MAX_ORIGIN_LENGTH,
-    SubdomainPattern,
+    check_subdomain_pattern,
     explain_bad_origin,
     is_serialized_origin,
-    parse_subdomain_pattern,
+    matches_subdomain_pattern,
 )
 
 if TYPE_CHECKING:
@@ -98,7 +98,6 @@ class CORSPolicy:
 
     __slots__ = (
         "_actual_extra",
-        "_decide_actual",
         "_decide_preflight",
         "_exact_origins",
         "_headers",
@@ -106,6 +105,7 @@ class CORSPolicy:
         "_origin_patterns",
         "_origin_regex",
         "_preflight_extra",
+        "actual_decisions",
         "allow_any_origin",
         "allow_credentials",
         "allow_headers",
@@ -115,6 +115,7 @@ class CORSPolicy:
         "allow_private_network",
         "expose_headers",
         "max_age",
+        "no_origin_decision",
         "varies_by_origin",
     )
 
@@ -128,14 +129,17 @@ class CORSPolicy:
     allow_private_network: bool
     allow_any_origin: bool
     varies_by_origin: bool
+    no_origin_decision: Decision  # what every request without Origin gets, built once
     _exact_origins: frozenset[str]
-    _origin_patterns: tuple[SubdomainPattern, ...]
+    _origin_patterns: frozenset[str]  # "https://*.example.org", matched label by label
     _origin_regex: re.Pattern[str] | None
     _methods: frozenset[str] | None  # None: any method
     _headers: frozenset[str] | None  # lower-cased; None: any header
     _actual_extra: tuple[Header, ...]
     _preflight_extra: tuple[Header, ...]
-    _decide_actual: Callable[[str], Decision]
+    #: Decisions for actual requests by Origin value: bounded, emptied when full. The middleware
+    #: reads it directly, which saves a method call per request.
+    actual_decisions: dict[str, Decision]
     _decide_preflight: Callable[[str, str, str, bool], Decision]
 
     def __init__(
@@ -211,6 +215,7 @@ class CORSPolicy:
         set_(self, "allow_any_origin", allow_any)
         # A fixed "*" answer is the same for every origin; anything else must say Vary: Origin.
         set_(self, "varies_by_origin", not allow_any)
+        set_(self, "no_origin_decision", _NO_ORIGIN_FIXED if allow_any else _NO_ORIGIN)
         set_(self, "_exact_origins", exact)
         set_(self, "_origin_patterns", patterns)
         set_(self, "_origin_regex", regex)
@@ -226,7 +231,7 @@ class CORSPolicy:
         set_(self, "_preflight_extra", self._build_preflight_extra())
         # Per-instance caches (not methods decorated with lru_cache, which would keep every
         # policy alive); keys are bounded in length by the callers.
-        set_(self, "_decide_actual", lru_cache(DECISION_CACHE_SIZE)(self._decide_actual_uncached))
+        set_(self, "actual_decisions", {})
         set_(
             self,
             "_decide_preflight",
@@ -287,10 +292,15 @@ class CORSPolicy:
     def decide_actual(self, origin: str | None) -> Decision:
         """Decide an actual (non-preflight) request carrying this ``Origin`` value."""
         if origin is None:
-            return _NO_ORIGIN if self.varies_by_origin else _NO_ORIGIN_FIXED
-        if len(origin) > MAX_ORIGIN_LENGTH:
-            return _INVALID_ORIGIN
-        return self._decide_actual(origin)
+            return self.no_origin_decision
+        decision = self.actual_decisions.get(origin)
+        if decision is None:
+            decision = self._decide_actual_uncached(origin)
+            if len(origin) <= MAX_ORIGIN_LENGTH:  # oversized values are never remembered
+                if len(self.actual_decisions) >= DECISION_CACHE_SIZE:
+                    self.actual_decisions.clear()  # bounded; cheaper than LRU bookkeeping
+                self.actual_decisions[origin] = decision
+        return decision
 
     def decide_preflight(
         self,
@@ -320,9 +330,8 @@ class CORSPolicy:
             return Reason.ALLOWED
         if origin == "null" or not is_serialized_origin(origin):
             return Reason.ORIGIN_NOT_ALLOWED if origin == "null" else Reason.INVALID_ORIGIN
-        for pattern in self._origin_patterns:
-            if pattern.matches(origin):
-                return Reason.ALLOWED
+        if self._origin_patterns and matches_subdomain_pattern(origin, self._origin_patterns):
+            return Reason.ALLOWED
         regex = self._origin_regex
         if regex is not None and regex.fullmatch(origin):
             return Reason.ALLOWED
@@ -496,18 +505,20 @@ def _parse_regex(value: object, problems: list[Problem]) -> re.Pattern[str] | No
 
 def _compile_origins(
     origins: tuple[str, ...], problems: list[Problem]
-) -> tuple[bool, frozenset[str], tuple[SubdomainPattern, ...]]:
+) -> tuple[bool, frozenset[str], frozenset[str]]:
     allow_any = False
     exact: set[str] = set()
-    patterns: list[SubdomainPattern] = []
+    patterns: set[str] = set()
     for entry in origins:
         if entry == ANY:
             allow_any = True
         elif "*" in entry:
             try:
-                patterns.append(parse_subdomain_pattern(entry))
+                check_subdomain_pattern(entry)
             except ValueError as error:
                 problems.append(Problem("allow_origins", entry, str(error)))
+            else:
+                patterns.add(entry)
         elif is_serialized_origin(entry):
             exact.add(entry)
         else:
@@ -518,7 +529,7 @@ def _compile_origins(
         problems.append(
             Problem("allow_origins", list(origins), "'*' allows every origin; list nothing else")
         )
-    return allow_any, frozenset(exact), tuple(patterns)
+    return allow_any, frozenset(exact), frozenset(patterns)
 
 
 def _check_tokens(key: str, values: tuple[str, ...], problems: list[Problem]) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from cors_wsgi import CORSPolicy
+from cors_wsgi.middleware import vary_with_origin
 
 from .helpers import ALLOWED, EVIL, RecordingApp, client, cors_headers, header_values
 
@@ -398,3 +399,19 @@ def test_per_path_preflight() -> None:
     )
     assert response.status_int == 403
     assert app.calls == []
+
+
+@pytest.mark.parametrize(
+    ("app_vary", "expected"),
+    [
+        ("Accept-Encoding", "Accept-Encoding, Origin"),
+        ("origin", "origin"),
+        ("Accept,ORIGIN", "Accept,ORIGIN"),
+        ("X-Origin-Hint", "X-Origin-Hint, Origin"),
+        ("*", "*"),
+        ("Accept, *", "Accept, *"),
+    ],
+)
+def test_vary_with_origin_table(app_vary: str, expected: str) -> None:
+    assert vary_with_origin(app_vary) == expected
+    assert vary_with_origin(app_vary) == expected  # remembered: the same answer
