@@ -69,13 +69,8 @@ class CORSMiddleware:
         elif isinstance(given, (list, tuple)):
             self.routes = tuple(_build_routes(given))
         else:
-            raise ConfigError(
-                [
-                    Problem(
-                        "policy", policy, "expected a CORSPolicy, a dict, or (path, policy) pairs"
-                    )
-                ]
-            )
+            expected = "expected a CORSPolicy, a dict, or (path, policy) pairs"
+            raise ConfigError([Problem("policy", policy, expected)])
 
     def policy_for_path(self, path: str) -> CORSPolicy | None:
         """Return the policy governing *path*, or None when no per-path pattern matches."""

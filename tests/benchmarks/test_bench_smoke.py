@@ -21,3 +21,15 @@ def test_benchmark_quick_mode_runs() -> None:
     assert "verified: every stack sends the expected headers" in result.stdout
     assert "| cors_wsgi |" in result.stdout
     assert "Streaming" in result.stdout
+
+
+def test_gunicorn_benchmark_quick_mode_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.bench_gunicorn", "--quick"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "| cors_wsgi |" in result.stdout
