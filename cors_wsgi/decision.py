@@ -12,15 +12,35 @@ Header = tuple[str, str]
 
 
 class Reason:
-    """Stable reason codes carried by every :class:`Decision`."""
+    """Stable reason codes carried by every :class:`Decision` (documented in README.md)."""
 
+    #: CORS headers granted.
     ALLOWED: Final = "allowed"
+    #: No ``Origin`` header: not a CORS request; only ``Vary: Origin`` is added.
     NO_ORIGIN: Final = "no_origin"
+    #: The request's own origin: a same-origin request needs no CORS headers.
+    SAME_ORIGIN: Final = "same_origin"
+    #: Per-path policies are configured and none matches the path: untouched.
+    NO_POLICY_FOR_PATH: Final = "no_policy_for_path"
+    #: Refusals. ``Origin`` is not an origin as browsers send them (checked before matching).
     INVALID_ORIGIN: Final = "invalid_origin"
     ORIGIN_NOT_ALLOWED: Final = "origin_not_allowed"
+    #: The preflight asks for a method (the detail) that the policy does not allow.
     METHOD_NOT_ALLOWED: Final = "method_not_allowed"
+    #: The preflight asks for a request header (the detail) that the policy does not allow.
     HEADER_NOT_ALLOWED: Final = "header_not_allowed"
     PRIVATE_NETWORK_NOT_ALLOWED: Final = "private_network_not_allowed"
+
+    #: The codes that are refusals (logged at DEBUG on the ``cors_wsgi`` logger).
+    REFUSALS: Final = frozenset(
+        {
+            INVALID_ORIGIN,
+            ORIGIN_NOT_ALLOWED,
+            METHOD_NOT_ALLOWED,
+            HEADER_NOT_ALLOWED,
+            PRIVATE_NETWORK_NOT_ALLOWED,
+        }
+    )
 
 
 class _DecisionFields(NamedTuple):
@@ -32,6 +52,7 @@ class _DecisionFields(NamedTuple):
     expose_response_headers: bool
     cors_headers: tuple[Header, ...]
     vary: str
+    refused: bool
 
 
 class Decision(_DecisionFields):
@@ -42,7 +63,8 @@ class Decision(_DecisionFields):
     middleware to list the response's own header names in ``Access-Control-Expose-Headers``
     (``expose_headers="*"`` with credentials, where browsers do not honour a literal ``*``).
     ``cors_headers`` (all but ``Vary``) and ``vary`` (its value) split ``headers`` once, for
-    the middleware's hot path.
+    the middleware's hot path; ``refused`` says whether ``reason`` is one of
+    :attr:`Reason.REFUSALS`.
     """
 
     __slots__ = ()
@@ -65,7 +87,7 @@ class Decision(_DecisionFields):
                 cors_headers.append(header)
         return super().__new__(
             cls, allowed, reason, headers, preflight, detail, expose_response_headers,
-            tuple(cors_headers), vary,
+            tuple(cors_headers), vary, reason in Reason.REFUSALS,
         )  # fmt: skip
 
     def __repr__(self) -> str:
@@ -76,3 +98,7 @@ class Decision(_DecisionFields):
 
 
 VARY_ORIGIN: Final[Header] = ("Vary", "Origin")
+DEBUG_HEADER: Final = "X-CORS-Reason"
+
+#: What requests on paths without a policy get: nothing.
+NO_POLICY_FOR_PATH: Final = Decision(False, Reason.NO_POLICY_FOR_PATH, ())

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
-from .decision import VARY_ORIGIN, Decision, Header
+from .decision import NO_POLICY_FOR_PATH, VARY_ORIGIN, Decision, Header
 from .errors import ConfigError, Problem
-from .policy import CORSPolicy
+from .origins import DEFAULT_PORTS
+from .policy import CORSPolicy, is_same_origin
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -18,6 +20,9 @@ if TYPE_CHECKING:
     OptExcInfo = ExcInfo | tuple[None, None, None]
 
 PolicyLike = CORSPolicy | Mapping[str, object]
+
+#: Refusals are logged here at DEBUG, one line each; nothing is logged for allowed requests.
+logger = logging.getLogger("cors_wsgi")
 
 # Response headers the app may not keep: the middleware owns Access-Control-* (so a response
 # never carries two Access-Control-Allow-Origin values) and merges Vary.
@@ -89,6 +94,8 @@ class CORSMiddleware:
                 environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
             )
             if policy is None:
+                if "HTTP_ORIGIN" in environ and logger.isEnabledFor(logging.DEBUG):
+                    log_decision(NO_POLICY_FOR_PATH, environ)
                 return self.app(environ, start_response)
 
         origin = environ.get("HTTP_ORIGIN")
@@ -104,9 +111,13 @@ class CORSMiddleware:
                         environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", ""),
                         environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
                     )
+                    if decision.refused:
+                        review_refusal(policy, decision, environ)
                     return answer_preflight(decision, start_response)
             # A dict hit for a known origin saves the method call (the hot path).
             decision = policy.actual_decisions.get(origin) or policy.decide_actual(origin)
+            if decision.refused:
+                decision = review_refusal(policy, decision, environ)
 
         if decision.expose_response_headers:
             return self.app(environ, merging_start_response(start_response, decision))
@@ -122,6 +133,68 @@ class CORSMiddleware:
             return start_response(status, [*headers, *decision.headers], exc_info)
 
         return self.app(environ, cors_start_response)
+
+    def evaluate(
+        self,
+        origin: str | None,
+        method: str = "GET",
+        request_headers: Mapping[str, str] | None = None,
+        path: str = "/",
+        *,
+        request_origin: str | None = None,
+    ) -> Decision:
+        """Decide a request on *path* as this middleware would, without WSGI: the policy for
+        the path decides (see :meth:`CORSPolicy.evaluate`), or ``no_policy_for_path``."""
+        policy = self.policy_for_path(path)
+        if policy is None:
+            return NO_POLICY_FOR_PATH
+        return policy.evaluate(origin, method, request_headers, request_origin=request_origin)
+
+
+def review_refusal(policy: CORSPolicy, decision: Decision, environ: WSGIEnvironment) -> Decision:
+    """Tell a same-origin request apart from a refusal, and log refusals at DEBUG.
+
+    Only done when someone is listening (DEBUG logging on, or the policy's debug header), so a
+    refused request costs no more than an allowed one otherwise.
+    """
+    logging_on = logger.isEnabledFor(logging.DEBUG)
+    if not (logging_on or policy.debug):
+        return decision
+    if is_same_origin(decision, environ["HTTP_ORIGIN"], request_origin(environ)):
+        return policy.same_origin_decision
+    if logging_on:
+        log_decision(decision, environ)
+    return decision
+
+
+def log_decision(decision: Decision, environ: WSGIEnvironment) -> None:
+    """One DEBUG line; every value from the request is escaped and capped (log injection)."""
+    detail = f" {sanitise(decision.detail)}" if decision.detail else ""
+    logger.debug(
+        "CORS %s%s: %s %s from Origin %s",
+        decision.reason,
+        detail,
+        sanitise(environ.get("REQUEST_METHOD", "")),
+        sanitise(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")),
+        sanitise(environ.get("HTTP_ORIGIN", "")),
+    )
+
+
+def sanitise(value: str, limit: int = 200) -> str:
+    """Escape CR, LF and every other control or non-printable character, cap the length."""
+    shown = repr(value[:limit])[1:-1]  # repr escapes what is not printable
+    return shown + f"...(+{len(value) - limit} chars)" if len(value) > limit else shown
+
+
+def request_origin(environ: WSGIEnvironment) -> str:
+    """The server's own origin for this request, serialized as browsers do."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+    host = host.lower()
+    default = DEFAULT_PORTS.get(scheme)
+    if default and host.endswith(f":{default}"):
+        host = host[: -len(default) - 1]
+    return f"{scheme}://{host}"
 
 
 def answer_preflight(decision: Decision, start_response: StartResponse) -> Iterable[bytes]:

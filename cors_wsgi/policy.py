@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Final, NoReturn
 
-from .decision import VARY_ORIGIN, Decision, Header, Reason
+from .decision import DEBUG_HEADER, VARY_ORIGIN, Decision, Header, Reason
 from .errors import ConfigError, Problem
 from .origins import (
     MAX_ORIGIN_LENGTH,
@@ -63,6 +63,7 @@ OPTION_NAMES: Final = (
     "allow_credentials",
     "max_age",
     "allow_private_network",
+    "debug",
 )
 
 
@@ -90,6 +91,9 @@ class CORSPolicy:
     :param allow_private_network: answer Private Network Access preflights with
         ``Access-Control-Allow-Private-Network: true``. Refused with ``"*"`` origins.
         Default: False.
+    :param debug: add ``X-CORS-Reason: <reason code> [method or header]`` to every response,
+        so the browser's network panel says why. Not for production: it tells any caller
+        what the policy refuses. Default: False.
     :raises ConfigError: naming every bad key and value.
 
     Strings are accepted for every option, as INI files give them: lists split on commas and/or
@@ -105,6 +109,7 @@ class CORSPolicy:
         "_origin_patterns",
         "_origin_regex",
         "_preflight_extra",
+        "_refused_actual",
         "actual_decisions",
         "allow_any_origin",
         "allow_credentials",
@@ -113,9 +118,11 @@ class CORSPolicy:
         "allow_origin_regex",
         "allow_origins",
         "allow_private_network",
+        "debug",
         "expose_headers",
         "max_age",
         "no_origin_decision",
+        "same_origin_decision",
         "varies_by_origin",
     )
 
@@ -129,7 +136,10 @@ class CORSPolicy:
     allow_private_network: bool
     allow_any_origin: bool
     varies_by_origin: bool
+    debug: bool
     no_origin_decision: Decision  # what every request without Origin gets, built once
+    same_origin_decision: Decision
+    _refused_actual: dict[str, Decision]  # by reason: refusals do not depend on the origin
     _exact_origins: frozenset[str]
     _origin_patterns: frozenset[str]  # "https://*.example.org", matched label by label
     _origin_regex: re.Pattern[str] | None
@@ -153,6 +163,7 @@ class CORSPolicy:
         allow_credentials: bool | str = False,
         max_age: int | str | None = DEFAULT_MAX_AGE,
         allow_private_network: bool | str = False,
+        debug: bool | str = False,
         **unknown: NoReturn,  # typos are type errors for mypy and ConfigError at run time
     ) -> None:
         problems: list[Problem] = []
@@ -165,6 +176,7 @@ class CORSPolicy:
         exposed = _split_list("expose_headers", expose_headers, problems)
         credentials = _parse_bool("allow_credentials", allow_credentials, problems)
         private_network = _parse_bool("allow_private_network", allow_private_network, problems)
+        debug_header = _parse_bool("debug", debug, problems)
         max_age_seconds = _parse_max_age(max_age, problems)
         regex = _parse_regex(allow_origin_regex, problems)
 
@@ -212,10 +224,15 @@ class CORSPolicy:
         set_(self, "allow_credentials", credentials)
         set_(self, "max_age", max_age_seconds)
         set_(self, "allow_private_network", private_network)
+        set_(self, "debug", debug_header)
         set_(self, "allow_any_origin", allow_any)
         # A fixed "*" answer is the same for every origin; anything else must say Vary: Origin.
         set_(self, "varies_by_origin", not allow_any)
-        set_(self, "no_origin_decision", _NO_ORIGIN_FIXED if allow_any else _NO_ORIGIN)
+        vary = (VARY_ORIGIN,) if self.varies_by_origin else ()
+        set_(self, "no_origin_decision", self._decision(False, Reason.NO_ORIGIN, vary))
+        set_(self, "same_origin_decision", self._decision(False, Reason.SAME_ORIGIN, vary))
+        refusals = (Reason.INVALID_ORIGIN, Reason.ORIGIN_NOT_ALLOWED)
+        set_(self, "_refused_actual", {r: self._decision(False, r, vary) for r in refusals})
         set_(self, "_exact_origins", exact)
         set_(self, "_origin_patterns", patterns)
         set_(self, "_origin_regex", regex)
@@ -314,10 +331,46 @@ class CORSPolicy:
         ``request_headers`` is the raw ``Access-Control-Request-Headers`` value.
         """
         if len(origin) > MAX_ORIGIN_LENGTH:
-            return _PREFLIGHT_INVALID_ORIGIN
+            return self._refuse_preflight(Reason.INVALID_ORIGIN, "(value too long)")
         if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:
             return self._refuse_preflight(Reason.HEADER_NOT_ALLOWED, "(value too long)")
         return self._decide_preflight(origin, request_method, request_headers, private_network)
+
+    def evaluate(
+        self,
+        origin: str | None,
+        method: str = "GET",
+        request_headers: Mapping[str, str] | None = None,
+        *,
+        request_origin: str | None = None,
+    ) -> Decision:
+        """Decide a request from its facts, exactly as the middleware would; no WSGI needed.
+
+        :param origin: the ``Origin`` header, or None when absent.
+        :param method: the request method; ``OPTIONS`` with ``Access-Control-Request-Method``
+            in *request_headers* is a preflight.
+        :param request_headers: request headers by name (case-insensitive); those read are
+            ``Access-Control-Request-Method``, ``-Headers`` and ``-Private-Network``.
+        :param request_origin: the server's own origin (``https://api.example.com``): a
+            request from it is ``same_origin``, not refused.
+        :returns: the :class:`Decision`: allowed or not, the reason code and the headers.
+        """
+        if origin is None:
+            return self.no_origin_decision
+        found = {name.lower(): value for name, value in (request_headers or {}).items()}
+        request_method = found.get("access-control-request-method")
+        if method == "OPTIONS" and request_method is not None:
+            decision = self.decide_preflight(
+                origin,
+                request_method,
+                found.get("access-control-request-headers", ""),
+                found.get("access-control-request-private-network") == "true",
+            )
+        else:
+            decision = self.decide_actual(origin)
+        if is_same_origin(decision, origin, request_origin):
+            return self.same_origin_decision
+        return decision
 
     def origin_allowed(self, origin: str) -> bool:
         """Return True when *origin* (a request's ``Origin`` value) is allowed by this policy."""
@@ -340,19 +393,36 @@ class CORSPolicy:
     def _decide_actual_uncached(self, origin: str) -> Decision:
         reason = self._origin_reason(origin)
         if reason != Reason.ALLOWED:
-            return _REFUSED_ACTUAL[reason]
+            return self._refused_actual[reason]
         expose_all = self.allow_credentials and self.expose_headers == ANY
         allow_origin = ANY if self.allow_any_origin else origin
-        return Decision(
+        return self._decision(
             True,
             Reason.ALLOWED,
             (("Access-Control-Allow-Origin", allow_origin), *self._actual_extra),
             expose_response_headers=expose_all,
         )
 
+    def _decision(
+        self,
+        allowed: bool,
+        reason: str,
+        headers: tuple[Header, ...],
+        *,
+        preflight: bool = False,
+        detail: str = "",
+        expose_response_headers: bool = False,
+    ) -> Decision:
+        """Build a decision, with the debug header when the policy asks for it."""
+        if self.debug:
+            # Only a method or header name (a token) may follow the code: never the Origin.
+            shown = f"{reason} {detail}" if detail and _TOKEN.fullmatch(detail) else reason
+            headers = (*headers, (DEBUG_HEADER, shown))
+        return Decision(allowed, reason, headers, preflight, detail, expose_response_headers)
+
     def _refuse_preflight(self, reason: str, detail: str = "") -> Decision:
         vary = PREFLIGHT_VARY_PNA if self.allow_private_network else PREFLIGHT_VARY
-        return Decision(False, reason, (("Vary", vary),), preflight=True, detail=detail)
+        return self._decision(False, reason, (("Vary", vary),), preflight=True, detail=detail)
 
     def _decide_preflight_uncached(
         self, origin: str, request_method: str, request_headers: str, private_network: bool
@@ -389,7 +459,7 @@ class CORSPolicy:
             headers.append(("Access-Control-Allow-Private-Network", "true"))
         vary = PREFLIGHT_VARY_PNA if self.allow_private_network else PREFLIGHT_VARY
         headers.append(("Vary", vary))
-        return Decision(True, Reason.ALLOWED, tuple(headers), preflight=True)
+        return self._decision(True, Reason.ALLOWED, tuple(headers), preflight=True)
 
     # -- value semantics --------------------------------------------------------------------
 
@@ -416,17 +486,17 @@ class CORSPolicy:
         return hash(tuple(self.options().values()))
 
 
-# Decisions that do not depend on the request are built once.
-_NO_ORIGIN: Final = Decision(False, Reason.NO_ORIGIN, (VARY_ORIGIN,))
-_NO_ORIGIN_FIXED: Final = Decision(False, Reason.NO_ORIGIN, ())
-_INVALID_ORIGIN: Final = Decision(False, Reason.INVALID_ORIGIN, (VARY_ORIGIN,))
-_REFUSED_ACTUAL: Final = {
-    Reason.INVALID_ORIGIN: _INVALID_ORIGIN,
-    Reason.ORIGIN_NOT_ALLOWED: Decision(False, Reason.ORIGIN_NOT_ALLOWED, (VARY_ORIGIN,)),
-}
-_PREFLIGHT_INVALID_ORIGIN: Final = Decision(
-    False, Reason.INVALID_ORIGIN, (("Vary", PREFLIGHT_VARY),), preflight=True
-)
+def is_same_origin(decision: Decision, origin: str, request_origin: str | None) -> bool:
+    """True for an actual request refused only because it came from the server's own origin.
+
+    Browsers send ``Origin`` on same-origin POSTs too; such a request needs no CORS headers
+    and is no refusal. (A preflight never comes from the same origin, so it stays refused.)
+    """
+    return (
+        decision.reason == Reason.ORIGIN_NOT_ALLOWED
+        and not decision.preflight
+        and origin == request_origin
+    )
 
 
 # -- parsing helpers: each appends Problems rather than raising, so all are reported -----------
