@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Final
 from .decision import NO_POLICY_FOR_PATH, VARY_ORIGIN, Decision, Header
 from .errors import ConfigError, Problem
 from .origins import DEFAULT_PORTS
-from .policy import CORSPolicy, is_same_origin
+from .policy import CORSPolicy, is_same_origin, read_ini
 
 if TYPE_CHECKING:
+    from os import PathLike
     from types import TracebackType
 
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -76,6 +77,13 @@ class CORSMiddleware:
         else:
             expected = "expected a CORSPolicy, a dict, or (path, policy) pairs"
             raise ConfigError([Problem("policy", policy, expected)])
+
+    @classmethod
+    def from_ini(
+        cls, app: Callable[..., Iterable[bytes]], path: str | PathLike[str], section: str = "cors"
+    ) -> CORSMiddleware:
+        """Wrap *app* with the policy or per-path policies of an INI file (see :func:`load_ini`)."""
+        return cls(app, load_ini(path, section))
 
     def policy_for_path(self, path: str) -> CORSPolicy | None:
         """Return the policy governing *path*, or None when no per-path pattern matches."""
@@ -149,6 +157,28 @@ class CORSMiddleware:
         if policy is None:
             return NO_POLICY_FOR_PATH
         return policy.evaluate(origin, method, request_headers, request_origin=request_origin)
+
+
+def load_ini(
+    path: str | PathLike[str], section: str = "cors"
+) -> CORSPolicy | list[tuple[str, CORSPolicy]]:
+    """Read the policy of ``[cors]``, or per-path policies from ``[cors:/api/*]`` sections.
+
+    Path sections are matched in file order; a plain ``[cors]`` section, if present, then
+    governs every other path (``/*``).
+    """
+    sections = read_ini(path)
+    prefix = f"{section}:"
+    routes: list[tuple[str, PolicyLike]] = [
+        (name[len(prefix) :].strip(), options)
+        for name, options in sections.items()
+        if name.startswith(prefix)
+    ]
+    if not routes:
+        return CORSPolicy.from_ini(path, section)
+    if section in sections:
+        routes.append(("/*", sections[section]))
+    return [(route.pattern, route.policy) for route in _build_routes(routes)]
 
 
 def review_refusal(policy: CORSPolicy, decision: Decision, environ: WSGIEnvironment) -> Decision:

@@ -264,16 +264,18 @@ class CORSPolicy:
 
     @classmethod
     def from_ini(cls, path: str | PathLike[str], section: str = "cors") -> CORSPolicy:
-        """Build a policy from one section of an INI file (default ``[cors]``)."""
-        parser = configparser.ConfigParser(interpolation=None, default_section="\0none")
-        with open(path, encoding="utf-8") as file:
-            parser.read_file(file)
-        if not parser.has_section(section):
-            found = ", ".join(f"[{name}]" for name in parser.sections()) or "none"
+        """Build a policy from one section of an INI file (default ``[cors]``).
+
+        A PasteDeploy filter section works too (``section="filter:cors"``): its ``use`` key
+        is skipped.
+        """
+        sections = read_ini(path)
+        if section not in sections:
+            found = ", ".join(f"[{name}]" for name in sections) or "none"
             raise ConfigError(
                 [Problem("section", section, f"no [{section}] section in {path} (found: {found})")]
             )
-        return cls.from_dict(dict(parser.items(section)))
+        return cls.from_dict(sections[section])
 
     def _build_actual_extra(self) -> tuple[Header, ...]:
         extra: list[Header] = []
@@ -484,6 +486,19 @@ class CORSPolicy:
 
     def __hash__(self) -> int:
         return hash(tuple(self.options().values()))
+
+
+def read_ini(path: str | PathLike[str]) -> dict[str, dict[str, str]]:
+    """Every section of an INI file, in file order, values uninterpolated; a PasteDeploy
+    ``use`` key is dropped, since it names the filter rather than an option."""
+    # No DEFAULT inheritance: a [DEFAULT] key is not an option of every section.
+    parser = configparser.ConfigParser(interpolation=None, default_section="\0none")
+    with open(path, encoding="utf-8") as file:
+        parser.read_file(file)
+    return {
+        name: {key: value for key, value in parser.items(name) if key != "use"}
+        for name in parser.sections()
+    }
 
 
 def is_same_origin(decision: Decision, origin: str, request_origin: str | None) -> bool:
