@@ -71,13 +71,21 @@ def _values(headers: Mapping[str, str], name: str) -> list[str]:
     return [v.strip() for v in headers.get(name, "").split(",") if v.strip()]
 
 
+def until_first_failure(checks: list[Check]) -> list[Check]:
+    """Browsers stop at the first failing check and report that one."""
+    for index, check in enumerate(checks):
+        if not check.passed:
+            return checks[: index + 1]
+    return checks
+
+
 def check_allow_origin(
     origin: str, credentials: bool, headers: Mapping[str, str], preflight: bool
 ) -> list[Check]:
     """The CORS check: Access-Control-Allow-Origin and, with credentials, -Allow-Credentials.
 
     *headers* maps lower-cased response header names to values (repeated headers joined by
-    ", ", as HTTP combines them).
+    ", ", as HTTP combines them). Checks are returned up to the first failure.
     """
     lead = "Response to preflight request doesn't pass access control check: " if preflight else ""
     allow_origin = headers.get("access-control-allow-origin")
@@ -124,7 +132,7 @@ def check_allow_origin(
                 "mode is 'include'.",
             )
         )
-    return checks
+    return until_first_failure(checks)
 
 
 def check_preflight(
@@ -135,7 +143,7 @@ def check_preflight(
     status: int,
     headers: Mapping[str, str],
 ) -> list[Check]:
-    """Every check a browser runs on a preflight answer, in its order."""
+    """The checks a browser runs on a preflight answer, in its order, up to the first failure."""
     checks = [
         Check("status", True, f"{status} is an ok status")
         if 200 <= status <= 299
@@ -173,4 +181,4 @@ def check_preflight(
                     "Access-Control-Allow-Headers in preflight response.",
                 )
             )
-    return checks
+    return until_first_failure(checks)

@@ -1,0 +1,444 @@
+"""``python -m cors_wsgi`` (also ``cors-wsgi``): check a config, explain a request, probe a server.
+
+Exit codes: 0 the config is valid / the browser would allow the request; 1 problems in the
+config / the browser would block the request; 2 bad command-line usage; 3 the server could not
+be reached (probe).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import re
+import socket
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+from .decision import Decision, Reason
+from .errors import ConfigError
+from .fetch import (
+    Check,
+    check_allow_origin,
+    check_preflight,
+    normalise_method,
+    preflight_reasons,
+    unsafe_header_names,
+)
+from .middleware import CORSMiddleware, load_ini
+from .origins import explain_bad_origin, is_serialized_origin
+from .policy import ANY, CORSPolicy
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
+CHROMIUM_MAX_AGE, FIREFOX_MAX_AGE = 7200, 86400
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+# A "." before a letter or digit is meant as a domain dot but matches any character.
+UNESCAPED_DOT = re.compile(r"(?<!\\)\.(?=[A-Za-z0-9])")
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; return the exit code."""
+    out = out or sys.stdout
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = args.command(args, out)
+    except ConfigError as error:
+        # check reports problems itself; explain cannot explain an invalid config
+        emit(args, out, {"ok": False, "problems": problem_list(error)}, f"invalid config:\n{error}")
+        return EXIT_FAIL
+    except OSError as error:  # a config file that cannot be read
+        emit(args, out, {"ok": False, "error": str(error)}, f"error: {error}")
+        return EXIT_USAGE
+    return result
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m cors_wsgi",
+        description="Check a cors_wsgi config, explain what a browser would do, or probe a "
+        "live server's CORS answers.",
+        epilog="exit codes: 0 ok or allowed, 1 problems or blocked, 2 usage, 3 unreachable",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="validate a config and print the policy")
+    check.add_argument("config", help="INI file")
+    check.add_argument("--section", default="cors", help="INI section (default: cors)")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.set_defaults(command=run_check)
+
+    explain = commands.add_parser("explain", help="what a browser would do with a request")
+    explain.add_argument("config", help="INI file")
+    explain.add_argument("--section", default="cors", help="INI section (default: cors)")
+    add_request_arguments(explain)
+    explain.add_argument("--path", default="/", help="request path, for per-path policies")
+    explain.set_defaults(command=run_explain)
+
+    probe = commands.add_parser("probe", help="send the preflight and request to a server")
+    probe.add_argument("url", help="the URL the page would fetch")
+    add_request_arguments(probe)
+    probe.add_argument("--timeout", type=float, default=10.0, help="seconds (default: 10)")
+    probe.set_defaults(command=run_probe)
+    return parser
+
+
+def add_request_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--origin", required=True, help="the page's origin")
+    parser.add_argument("--method", default="GET", help="as passed to fetch() (default: GET)")
+    parser.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME[: VALUE]'",
+        help="a request header the page sets (repeatable)",
+    )
+    parser.add_argument(
+        "--credentials", action="store_true", help="credentials: 'include' (cookies)"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+# -- check ----------------------------------------------------------------------------------------
+
+
+def run_check(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        config = load_ini(args.config, args.section)
+    except ConfigError as error:
+        lines = [f"{args.config}: {len(error.problems)} problem(s)"]
+        lines += [f"  error: {problem}" for problem in error.problems]
+        emit(args, out, {"ok": False, "problems": problem_list(error)}, "\n".join(lines))
+        return EXIT_FAIL
+    routes = config if isinstance(config, list) else [("/*", config)]
+    report: dict[str, Any] = {"ok": True, "policies": [], "warnings": []}
+    lines = [f"{args.config}: valid"]
+    for pattern, policy in routes:
+        options = {k: list(v) if isinstance(v, tuple) else v for k, v in policy.options().items()}
+        report["policies"].append({"path": pattern, "options": options})
+        if len(routes) > 1:
+            lines.append(f"\n[{args.section}:{pattern}]")
+        lines += [f"  {key} = {format_value(value)}" for key, value in policy.options().items()]
+        for warning in policy_warnings(policy):
+            report["warnings"].append({"path": pattern, **warning})
+            lines.append(f"  warning: {warning['key']}: {warning['message']}")
+    emit(args, out, report, "\n".join(lines))
+    return EXIT_OK
+
+
+def policy_warnings(policy: CORSPolicy) -> list[dict[str, str]]:
+    """Risky settings that are still legal."""
+    warnings = []
+    if policy.allow_credentials:
+        for origin in policy.allow_origins:
+            host = origin.removeprefix("http://").split(":")[0]
+            if origin.startswith("http://") and host not in LOOPBACK_HOSTS:
+                warnings.append(
+                    {
+                        "key": "allow_origins",
+                        "message": f"{origin} is plain http with credentials: anyone on the "
+                        "network path can inject script into that origin and read your users' "
+                        "data; use https",
+                    }
+                )
+    if policy.max_age is not None and policy.max_age > CHROMIUM_MAX_AGE:
+        cap = "Chromium caps it at 7200 s" + (
+            " and Firefox at 86400 s" if policy.max_age > FIREFOX_MAX_AGE else ""
+        )
+        warnings.append({"key": "max_age", "message": f"{policy.max_age} s: {cap}"})
+    if "null" in policy.allow_origins:
+        warnings.append(
+            {
+                "key": "allow_origins",
+                "message": "null is listed: sandboxed iframes and data: documents of any site "
+                "send Origin: null",
+            }
+        )
+    if policy.allow_origin_regex and UNESCAPED_DOT.search(policy.allow_origin_regex):
+        warnings.append(
+            {
+                "key": "allow_origin_regex",
+                "message": "an unescaped '.' matches any character (https://apixexample.com "
+                "for api.example.com); write \\.",
+            }
+        )
+    if policy.debug:
+        warnings.append(
+            {"key": "debug", "message": "on: X-CORS-Reason tells every caller what is refused"}
+        )
+    return warnings
+
+
+# -- explain --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Exchange:
+    """One request/response as the browser sees it, and the checks it ran."""
+
+    request: str
+    status: int
+    headers: list[tuple[str, str]]
+    checks: list[Check] = field(default_factory=list)
+    reason: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "request": self.request,
+            "status": self.status,
+            "headers": [list(h) for h in self.headers],
+            "checks": [check.as_dict() for check in self.checks],
+            "passed": self.passed,
+            **({"reason": self.reason} if self.reason else {}),
+        }
+
+
+@dataclass
+class BrowserRequest:
+    """What the page asks for, as a browser would send it."""
+
+    origin: str
+    method: str
+    headers: list[tuple[str, str | None]]
+    credentials: bool
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> BrowserRequest:
+        headers: list[tuple[str, str | None]] = []
+        for item in args.header:
+            name, sep, value = item.partition(":")
+            headers.append((name.strip(), value.strip() if sep else None))
+        return cls(args.origin, normalise_method(args.method), headers, args.credentials)
+
+    @property
+    def preflight_reasons(self) -> list[str]:
+        return preflight_reasons(self.method, self.headers)
+
+    @property
+    def unsafe_names(self) -> list[str]:
+        return unsafe_header_names(self.headers)
+
+    def preflight_headers(self) -> dict[str, str]:
+        headers = {"Origin": self.origin, "Access-Control-Request-Method": self.method}
+        if self.unsafe_names:
+            headers["Access-Control-Request-Headers"] = ",".join(self.unsafe_names)
+        return headers
+
+    def actual_headers(self) -> dict[str, str]:
+        sent = {name: value or "x" for name, value in self.headers}
+        has_type = any(name.lower() == "content-type" for name in sent)
+        if self.method not in ("GET", "HEAD") and not has_type:
+            sent["Content-Type"] = "text/plain;charset=UTF-8"  # what fetch() sends for a string
+        return {**sent, "Origin": self.origin}
+
+
+def run_explain(args: argparse.Namespace, out: TextIO) -> int:
+    request = BrowserRequest.from_args(args)
+    middleware = CORSMiddleware(no_app, load_ini(args.config, args.section))
+    exchanges: list[Exchange] = []
+    decisions: list[Decision] = []
+    if request.preflight_reasons:
+        decision = middleware.evaluate(
+            request.origin, "OPTIONS", request.preflight_headers(), args.path
+        )
+        decisions.append(decision)
+        status = 204 if decision.allowed else 403
+        if decision.reason == Reason.NO_POLICY_FOR_PATH:
+            status = 200  # the application answers; cors_wsgi adds nothing
+        exchange = Exchange(f"OPTIONS {args.path} (preflight)", status, list(decision.headers))
+        exchange.checks = check_preflight(
+            request.origin, request.method, request.unsafe_names, request.credentials,
+            status, lowered(exchange.headers),
+        )  # fmt: skip
+        exchange.reason = decision.reason + (f" {decision.detail}" if decision.detail else "")
+        exchanges.append(exchange)
+    if not exchanges or exchanges[-1].passed:
+        decision = middleware.evaluate(request.origin, request.method, None, args.path)
+        decisions.append(decision)
+        exchange = Exchange(f"{request.method} {args.path}", 200, list(decision.headers))
+        exchange.checks = check_allow_origin(
+            request.origin, request.credentials, lowered(exchange.headers), preflight=False
+        )
+        exchange.reason = decision.reason
+        exchanges.append(exchange)
+    allowed = all(exchange.passed for exchange in exchanges)
+    policy = middleware.policy_for_path(args.path)
+    fix = "" if allowed else smallest_fix(request, decisions[-1], policy, args.path)
+    return report_exchanges(args, out, request, exchanges, allowed, fix)
+
+
+def no_app(environ: object, start_response: object) -> list[bytes]:
+    """explain never serves: only the middleware's choice of policy is used."""
+    return []
+
+
+def smallest_fix(
+    request: BrowserRequest, decision: Decision, policy: CORSPolicy | None, path: str
+) -> str:
+    """The one config change that would let this request through (or why none will)."""
+    reason = decision.reason
+    if reason == Reason.NO_POLICY_FOR_PATH or policy is None:
+        return f"add a [cors:{path}] section (or a pattern covering {path})"
+    if reason == Reason.INVALID_ORIGIN or not is_serialized_origin(request.origin):
+        return (
+            f"none: {request.origin!r} is not an origin a browser sends "
+            f"({explain_bad_origin(request.origin)})"
+        )
+    if reason == Reason.ORIGIN_NOT_ALLOWED:
+        if request.origin == "null" and policy.allow_credentials:
+            return "none that is safe: null cannot be allowed together with credentials"
+        return f"add {request.origin} to allow_origins"
+    if reason == Reason.METHOD_NOT_ALLOWED:
+        return f"add {decision.detail} to allow_methods"
+    if reason == Reason.HEADER_NOT_ALLOWED:
+        return f"add {decision.detail} to allow_headers"
+    if reason == Reason.PRIVATE_NETWORK_NOT_ALLOWED:
+        return "set allow_private_network = true"
+    if request.credentials and not policy.allow_credentials:
+        if policy.allow_any_origin:
+            return (
+                f"replace * in allow_origins by {request.origin}, and set allow_credentials = true"
+            )
+        return "set allow_credentials = true"
+    return "none found: the policy allows this request"
+
+
+# -- probe ----------------------------------------------------------------------------------------
+
+
+def run_probe(args: argparse.Namespace, out: TextIO) -> int:
+    request = BrowserRequest.from_args(args)
+    target = urlsplit(args.url)
+    if target.scheme not in ("http", "https") or not target.hostname:
+        print(f"error: {args.url!r} is not an http(s) URL", file=sys.stderr)
+        return EXIT_USAGE
+    path = target.path or "/"
+    if target.query:
+        path += "?" + target.query
+    exchanges: list[Exchange] = []
+    try:
+        if request.preflight_reasons:
+            status, headers = send(
+                target, "OPTIONS", path, request.preflight_headers(), args.timeout
+            )
+            exchange = Exchange(f"OPTIONS {path} (preflight)", status, headers)
+            exchange.checks = check_preflight(
+                request.origin, request.method, request.unsafe_names, request.credentials,
+                status, lowered(headers),
+            )  # fmt: skip
+            exchanges.append(exchange)
+        if not exchanges or exchanges[-1].passed:
+            status, headers = send(
+                target, request.method, path, request.actual_headers(), args.timeout
+            )
+            exchange = Exchange(f"{request.method} {path}", status, headers)
+            exchange.checks = check_allow_origin(
+                request.origin, request.credentials, lowered(headers), preflight=False
+            )
+            exchanges.append(exchange)
+    except (OSError, http.client.HTTPException) as error:
+        message = f"cannot reach {target.scheme}://{target.netloc}: {describe(error)}"
+        emit(args, out, {"ok": False, "error": message}, f"error: {message}")
+        return EXIT_UNREACHABLE
+    allowed = all(exchange.passed for exchange in exchanges)
+    return report_exchanges(args, out, request, exchanges, allowed, "")
+
+
+def send(
+    target: Any, method: str, path: str, headers: dict[str, str], timeout: float
+) -> tuple[int, list[tuple[str, str]]]:
+    connection_class = (
+        http.client.HTTPSConnection if target.scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_class(target.hostname, target.port, timeout=timeout)
+    try:
+        body = b"" if method not in ("GET", "HEAD", "OPTIONS") else None
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheaders()
+    finally:
+        connection.close()
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, socket.timeout | TimeoutError):
+        return "timed out"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused (is the server running on that port?)"
+    if isinstance(error, socket.gaierror):
+        return f"unknown host ({error.strerror})"
+    return str(error) or type(error).__name__
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def report_exchanges(
+    args: argparse.Namespace,
+    out: TextIO,
+    request: BrowserRequest,
+    exchanges: list[Exchange],
+    allowed: bool,
+    fix: str,
+) -> int:
+    reasons = request.preflight_reasons
+    report: dict[str, Any] = {
+        "ok": allowed,
+        "origin": request.origin,
+        "method": request.method,
+        "credentials": request.credentials,
+        "preflight": {"needed": bool(reasons), "why": reasons},
+        "exchanges": [exchange.as_dict() for exchange in exchanges],
+    }
+    lines = [
+        f"{request.method} from {request.origin}"
+        + (" with credentials" if request.credentials else ""),
+        "preflight: " + ("needed: " + "; ".join(reasons) if reasons else "not needed"),
+    ]
+    for exchange in exchanges:
+        lines.append(f"\n{exchange.request} -> {exchange.status}")
+        lines += [f"  {name}: {value}" for name, value in exchange.headers] or ["  (no headers)"]
+        if exchange.reason:
+            lines.append(f"  reason: {exchange.reason}")
+        for check in exchange.checks:
+            lines.append(f"  [{'pass' if check.passed else 'FAIL'}] {check.name}: {check.message}")
+    lines.append("\nbrowser: " + ("allowed" if allowed else "BLOCKED"))
+    if fix:
+        report["fix"] = fix
+        lines.append(f"smallest fix: {fix}")
+    emit(args, out, report, "\n".join(lines))
+    return EXIT_OK if allowed else EXIT_FAIL
+
+
+def emit(args: argparse.Namespace, out: TextIO, report: dict[str, Any], text: str) -> None:
+    print(json.dumps(report, indent=2) if getattr(args, "json", False) else text, file=out)
+
+
+def lowered(headers: list[tuple[str, str]]) -> dict[str, str]:
+    """Response headers by lower-cased name, repeated ones joined as HTTP combines them."""
+    found: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        found[key] = f"{found[key]}, {value}" if key in found else value
+    return found
+
+
+def problem_list(error: ConfigError) -> list[dict[str, str]]:
+    return [{"key": p.key, "value": repr(p.value), "message": p.message} for p in error.problems]
+
+
+def format_value(value: object) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(value) if value else "(none)"
+    if value is None:
+        return "none"
+    if value is ANY:
+        return "*"
+    return str(value).lower() if isinstance(value, bool) else str(value)
