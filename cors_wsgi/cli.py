@@ -302,9 +302,8 @@ def smallest_fix(
         return "set allow_private_network = true"
     if request.credentials and not policy.allow_credentials:
         if policy.allow_any_origin:
-            return (
-                f"replace * in allow_origins by {request.origin}, and set allow_credentials = true"
-            )
+            origin = request.origin
+            return f"replace * in allow_origins by {origin}; set allow_credentials = true"
         return "set allow_credentials = true"
     return "none found: the policy allows this request"
 

@@ -431,7 +431,7 @@ class CORSPolicy:
     ) -> Decision:
         reason = self._origin_reason(origin)
         if reason != Reason.ALLOWED:
-            return self._refuse_preflight(reason, origin)
+            return self._refuse_preflight(reason)
         methods = self._methods
         if not _TOKEN.fullmatch(request_method) or (
             methods is not None and request_method not in methods

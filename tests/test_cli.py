@@ -1,0 +1,282 @@
+"""The command line (python -m cors_wsgi): check, explain and probe, against real configs and a
+real gunicorn on 127.0.0.1 serving a correct and a deliberately broken policy."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cors_wsgi.cli import main
+
+from .servers import PROJECT, free_port, gunicorn
+
+GOOD = """
+[cors]
+allow_origins = https://app.example.com
+allow_methods = GET, POST, PUT
+allow_headers = Authorization
+allow_credentials = true
+max_age = 600
+"""
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def run_json(*argv: str) -> tuple[int, dict[str, Any]]:
+    code, text = run(*argv, "--json")
+    report: dict[str, Any] = json.loads(text)
+    return code, report
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "cors.ini"
+    path.write_text(GOOD, encoding="utf-8")
+    return path
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "c.ini"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# -- check ---------------------------------------------------------------------------------------
+
+
+def test_check_valid_prints_the_effective_policy(config: Path) -> None:
+    code, text = run("check", str(config))
+    assert code == 0
+    assert "allow_origins = https://app.example.com" in text
+    assert "allow_methods = GET, POST, PUT" in text
+    assert "max_age = 600" in text
+    assert "warning" not in text
+
+
+def test_check_reports_every_problem_with_its_key(tmp_path: Path) -> None:
+    code, report = run_json(
+        "check", write(tmp_path, "[cors]\nallow_orgins = x\nmax_age = -1\nallow_origins = a.b/\n")
+    )
+    assert code == 1
+    assert {p["key"] for p in report["problems"]} == {"allow_orgins", "max_age", "allow_origins"}
+
+
+@pytest.mark.parametrize(
+    ("options", "key", "fragment"),
+    [
+        ("allow_origins = http://app.example.com\nallow_credentials = true", "allow_origins", "plain http"),
+        ("max_age = 10000", "max_age", "Chromium caps it at 7200"),
+        ("max_age = 100000", "max_age", "Firefox at 86400"),
+        ("allow_origins = null", "allow_origins", "null is listed"),
+        ("allow_origin_regex = https://api.example.com", "allow_origin_regex", "unescaped '.'"),
+        ("debug = on", "debug", "X-CORS-Reason"),
+    ],
+)  # fmt: skip
+def test_check_warns_on_risky_but_legal_settings(
+    tmp_path: Path, options: str, key: str, fragment: str
+) -> None:
+    code, report = run_json("check", write(tmp_path, f"[cors]\n{options}\n"))
+    assert code == 0
+    assert [w["key"] for w in report["warnings"]] == [key]
+    assert fragment in report["warnings"][0]["message"]
+
+
+def test_check_no_warning_for_loopback_http_or_escaped_regex(tmp_path: Path) -> None:
+    text = (
+        "[cors]\nallow_origins = http://localhost:3000\nallow_credentials = true\n"
+        "allow_origin_regex = https://pr-[0-9]+\\.example\\.com\n"
+    )
+    assert run_json("check", write(tmp_path, text))[1]["warnings"] == []
+
+
+def test_check_per_path_sections(tmp_path: Path) -> None:
+    text = "[cors:/api/*]\nallow_origins = https://a.example\n\n[cors]\nallow_origins = *\n"
+    code, report = run_json("check", write(tmp_path, text))
+    assert code == 0
+    assert [p["path"] for p in report["policies"]] == ["/api/*", "/*"]
+
+
+def test_check_a_paste_filter_section() -> None:
+    code, text = run("check", str(PROJECT / "examples" / "cors.ini"), "--section", "filter:cors")
+    assert code == 0, text
+    assert "https://*.example.org" in text
+
+
+def test_check_missing_section_and_missing_file(tmp_path: Path) -> None:
+    assert run("check", write(tmp_path, "[other]\n"))[0] == 1
+    assert run("check", str(tmp_path / "absent.ini"))[0] == 2
+
+
+# -- explain -------------------------------------------------------------------------------------
+
+
+def test_explain_allowed_simple_request(config: Path) -> None:
+    code, report = run_json("explain", str(config), "--origin", "https://app.example.com")
+    assert code == 0
+    assert report["preflight"]["needed"] is False
+    (exchange,) = report["exchanges"]
+    assert ["Access-Control-Allow-Origin", "https://app.example.com"] in exchange["headers"]
+
+
+def test_explain_preflighted_request_lists_why_and_headers(config: Path) -> None:
+    code, report = run_json(
+        "explain", str(config), "--origin", "https://app.example.com", "--method", "put",
+        "--header", "Content-Type: application/json", "--header", "Authorization",
+        "--credentials",
+    )  # fmt: skip
+    assert code == 0
+    assert report["method"] == "PUT"  # browsers upper-case put
+    assert report["preflight"]["why"] == [
+        "the method PUT is not GET, HEAD or POST",
+        "the request header authorization is not CORS-safelisted",
+        "the request header content-type is not CORS-safelisted",
+    ]
+    preflight, actual = report["exchanges"]
+    assert preflight["status"] == 204 and preflight["passed"]
+    assert actual["passed"]
+
+
+@pytest.mark.parametrize(
+    ("args", "reason", "fix"),
+    [
+        (["--origin", "https://evil.example"], "origin_not_allowed", "add https://evil.example to allow_origins"),
+        (["--origin", "https://app.example.com", "--method", "DELETE"], "method_not_allowed DELETE", "add DELETE to allow_methods"),
+        (["--origin", "https://app.example.com", "--method", "patch"], "method_not_allowed patch", "add patch to allow_methods"),
+        (["--origin", "https://app.example.com", "--header", "X-Api-Key: k"], "header_not_allowed x-api-key", "add x-api-key to allow_headers"),
+        (["--origin", "https://app.example.com/", "--method", "PUT"], "invalid_origin", "none: 'https://app.example.com/' is not an origin"),
+    ],
+)  # fmt: skip
+def test_explain_refusals_give_the_smallest_fix(
+    config: Path, args: list[str], reason: str, fix: str
+) -> None:
+    code, report = run_json("explain", str(config), *args)
+    assert code == 1
+    assert report["exchanges"][-1]["reason"] == reason
+    assert report["fix"].startswith(fix)
+
+
+def test_explain_credentials_without_allow_credentials(tmp_path: Path) -> None:
+    path = write(tmp_path, "[cors]\nallow_origins = *\n")
+    code, report = run_json("explain", path, "--origin", "https://a.example", "--credentials")
+    assert code == 1
+    check = report["exchanges"][-1]["checks"][-1]
+    assert "must not be the wildcard '*'" in check["message"]
+    assert (
+        report["fix"]
+        == "replace * in allow_origins by https://a.example; set allow_credentials = true"
+    )
+
+
+def test_explain_per_path_and_no_policy_for_path(tmp_path: Path) -> None:
+    path = write(tmp_path, "[cors:/api/*]\nallow_origins = https://a.example\n")
+    ok = run_json("explain", path, "--origin", "https://a.example", "--path", "/api/x")
+    assert ok[0] == 0
+    code, report = run_json("explain", path, "--origin", "https://a.example", "--path", "/other")
+    assert code == 1
+    assert report["exchanges"][-1]["reason"] == "no_policy_for_path"
+    assert report["fix"].startswith("add a [cors:/other] section")
+
+
+def test_explain_human_output(config: Path) -> None:
+    code, text = run(
+        "explain", str(config), "--origin", "https://app.example.com", "--header", "X-Api-Key"
+    )
+    assert code == 1
+    assert "preflight: needed: the request header x-api-key is not CORS-safelisted" in text
+    assert "reason: header_not_allowed x-api-key" in text
+    assert "browser: BLOCKED" in text
+    assert "smallest fix: add x-api-key to allow_headers" in text
+
+
+# -- probe against real gunicorn ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The plain WSGI example behind gunicorn twice: with a correct and with a broken policy."""
+    ini = (PROJECT / "examples" / "cors.ini").read_text(encoding="utf-8")
+    folder = tmp_path_factory.mktemp("probe")
+    good = folder / "good.ini"
+    good.write_text(ini, encoding="utf-8")
+    broken = folder / "broken.ini"  # forgets Authorization and PUT
+    broken.write_text(
+        ini.replace("allow_headers = Authorization", "allow_headers = X-Other").replace(
+            "GET, POST, PUT, DELETE", "GET, POST"
+        ),
+        encoding="utf-8",
+    )
+    with (
+        gunicorn(["--paste", str(good)]) as good_url,
+        gunicorn(["--paste", str(broken)]) as bad_url,
+    ):
+        yield {"good": good_url, "broken": bad_url}
+
+
+PUT_WITH_AUTH = ["--origin", "http://localhost:3000", "--method", "PUT", "--header", "Authorization: Bearer t", "--credentials"]  # fmt: skip
+
+
+def test_probe_correct_policy_passes(servers: dict[str, str]) -> None:
+    code, report = run_json("probe", servers["good"] + "/api/items/3", *PUT_WITH_AUTH)
+    assert code == 0
+    preflight, actual = report["exchanges"]
+    assert preflight["status"] == 204 and actual["status"] == 200
+    assert all(check["passed"] for check in preflight["checks"] + actual["checks"])
+
+
+def test_probe_broken_policy_fails_with_the_browser_reason(servers: dict[str, str]) -> None:
+    code, report = run_json("probe", servers["broken"] + "/api/items/3", *PUT_WITH_AUTH)
+    assert code == 1
+    (preflight,) = report["exchanges"]  # the browser stops after a failed preflight
+    assert preflight["status"] == 403
+    assert not preflight["checks"][-1]["passed"]
+    assert "does not have HTTP ok status" in preflight["checks"][-1]["message"]
+
+
+def test_probe_simple_request_from_a_refused_origin(servers: dict[str, str]) -> None:
+    code, report = run_json(
+        "probe", servers["good"] + "/api/items", "--origin", "https://evil.example"
+    )
+    assert code == 1
+    assert (
+        "No 'Access-Control-Allow-Origin' header" in report["exchanges"][0]["checks"][0]["message"]
+    )
+
+
+def test_probe_unreachable_host() -> None:
+    port = free_port()
+    code, report = run_json(
+        "probe", f"http://127.0.0.1:{port}/", "--origin", "https://a.example", "--timeout", "2"
+    )
+    assert code == 3
+    assert "connection refused" in report["error"]
+
+
+def test_probe_rejects_a_non_http_url() -> None:
+    assert run("probe", "ftp://example.com/", "--origin", "https://a.example")[0] == 2
+
+
+def test_module_and_script_entry_points(config: Path) -> None:
+    for command in (
+        [sys.executable, "-m", "cors_wsgi"],
+        [str(Path(sys.executable).parent / "cors-wsgi")],
+    ):
+        result = subprocess.run(
+            [*command, "check", str(config)], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        assert "valid" in result.stdout
+    usage = subprocess.run(
+        [sys.executable, "-m", "cors_wsgi"], capture_output=True, text=True, timeout=60
+    )
+    assert usage.returncode == 2
