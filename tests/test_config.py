@@ -309,3 +309,32 @@ def test_bad_middleware_policy_argument(bad: Any) -> None:
 def test_per_path_errors_name_the_pattern() -> None:
     with pytest.raises(ConfigError, match=r"/api/\*: allow_origins = 'https://a.example/'"):
         CORSMiddleware(lambda e, s: [], [("/api/*", {"allow_origins": "https://a.example/"})])
+
+
+def test_middleware_from_ini_with_per_path_sections(tmp_path: Path) -> None:
+    from webtest import TestApp
+
+    from .helpers import RecordingApp
+
+    path = tmp_path / "cors.ini"
+    path.write_text(
+        "[cors:/api/*]\nallow_origins = https://a.example\n\n"
+        "[cors:/admin/*]\nallow_origins =\n\n"
+        "[cors]\nallow_origins = *\n",
+        encoding="utf-8",
+    )
+    app = TestApp(CORSMiddleware.from_ini(RecordingApp(), path))
+    origin = {"Origin": "https://a.example"}
+    assert (
+        app.get("/api/x", headers=origin).headers["Access-Control-Allow-Origin"]
+        == "https://a.example"
+    )
+    assert "Access-Control-Allow-Origin" not in app.get("/admin/x", headers=origin).headers
+    assert app.get("/other", headers=origin).headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_middleware_from_ini_path_section_errors_name_the_pattern(tmp_path: Path) -> None:
+    path = tmp_path / "cors.ini"
+    path.write_text("[cors:api]\nallow_origins = *\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="path pattern = 'api'"):
+        CORSMiddleware.from_ini(lambda e, s: [], path)
