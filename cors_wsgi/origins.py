@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from typing import Final
 
-#: Longest ``Origin`` value considered at all. A DNS name has at most 253 characters, so real
-#: origins are far shorter; the cap bounds the work (and any cache) a hostile header can cause.
-MAX_ORIGIN_LENGTH: Final = 1024
+#: Longest ``Origin`` value considered at all: a DNS name has at most 253 characters, so a real
+#: origin (scheme, host, port) fits. The cap bounds the work (and any cache) a hostile header
+#: can cause, the regex's included.
+MAX_ORIGIN_LENGTH: Final = 300
 
 DEFAULT_PORTS: Final = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
 

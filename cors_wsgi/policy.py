@@ -12,7 +12,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from .decision import DEBUG_HEADER, VARY_ORIGIN, Decision, Header, Reason
 from .errors import ConfigError, Problem
@@ -26,6 +26,24 @@ from .origins import (
 
 if TYPE_CHECKING:
     from os import PathLike
+
+try:  # the regex parser: re._parser since Python 3.11, sre_parse before
+    from re import _constants as _regex_constants  # type: ignore[attr-defined]
+    from re import _parser as _regex_parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _regex_constants
+    import sre_parse as _regex_parser
+
+_REPEATS: Final = {
+    getattr(_regex_constants, name)
+    for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+    if hasattr(_regex_constants, name)
+}
+_BRANCH: Final = _regex_constants.BRANCH
+_SUBPATTERN: Final = _regex_constants.SUBPATTERN
+_ASSERTS: Final = {_regex_constants.ASSERT, _regex_constants.ASSERT_NOT}
+_ATOMIC_GROUP: Final = getattr(_regex_constants, "ATOMIC_GROUP", None)
+_MAXREPEAT: Final = _regex_constants.MAXREPEAT
 
 ANY: Final = "*"
 
@@ -580,12 +598,53 @@ def _parse_regex(value: object, problems: list[Problem]) -> re.Pattern[str] | No
     if not value.strip():
         return None
     try:
-        return re.compile(value)
+        compiled = re.compile(value)
     except re.error as error:
         problems.append(
             Problem("allow_origin_regex", value, f"invalid regular expression: {error}")
         )
         return None
+    if backtracks_exponentially(value):
+        problems.append(
+            Problem(
+                "allow_origin_regex",
+                value,
+                "a repetition inside a repetition, or alternatives inside one, can take "
+                "seconds per request on a crafted Origin (ReDoS); rewrite it without (for "
+                "any depth of subdomains, allow_origins = https://*.example.com does it safely)",
+            )
+        )
+        return None
+    return compiled
+
+
+def backtracks_exponentially(pattern: str) -> bool:
+    """True when *pattern* has an unbounded repetition (``*``, ``+``, ``{n,}``) containing
+    another one, or containing alternatives: the shapes that backtrack exponentially, such as
+    ``(a+)+`` and ``(a|ab)*``."""
+    return _nested_repetition(_regex_parser.parse(pattern), inside=False)
+
+
+def _nested_repetition(items: Any, inside: bool) -> bool:
+    for op, argument in items:
+        if op in _REPEATS:
+            _low, high, body = argument
+            unbounded = high == _MAXREPEAT
+            if unbounded and inside:
+                return True
+            if _nested_repetition(body, inside or unbounded):
+                return True
+        elif op is _BRANCH:
+            if inside:
+                return True
+            if any(_nested_repetition(branch, inside) for branch in argument[1]):
+                return True
+        elif op is _SUBPATTERN or op in _ASSERTS:
+            if _nested_repetition(argument[-1], inside):
+                return True
+        elif op is _ATOMIC_GROUP and _nested_repetition(argument, inside):
+            return True
+    return False
 
 
 def _compile_origins(
