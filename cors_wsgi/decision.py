@@ -53,6 +53,7 @@ class _DecisionFields(NamedTuple):
     cors_headers: tuple[Header, ...]
     vary: str
     refused: bool
+    keep_app_headers: bool
 
 
 class Decision(_DecisionFields):
@@ -64,7 +65,8 @@ class Decision(_DecisionFields):
     (``expose_headers="*"`` with credentials, where browsers do not honour a literal ``*``).
     ``cors_headers`` (all but ``Vary``) and ``vary`` (its value) split ``headers`` once, for
     the middleware's hot path; ``refused`` says whether ``reason`` is one of
-    :attr:`Reason.REFUSALS`.
+    :attr:`Reason.REFUSALS`. ``keep_app_headers``: when the response already carries
+    ``Access-Control-*`` headers, they stand and ``headers`` (but ``Vary``) are not added.
     """
 
     __slots__ = ()
@@ -77,6 +79,7 @@ class Decision(_DecisionFields):
         preflight: bool = False,
         detail: str = "",
         expose_response_headers: bool = False,
+        keep_app_headers: bool = False,
     ) -> Decision:
         cors_headers = []
         vary = ""
@@ -87,7 +90,7 @@ class Decision(_DecisionFields):
                 cors_headers.append(header)
         return super().__new__(
             cls, allowed, reason, headers, preflight, detail, expose_response_headers,
-            tuple(cors_headers), vary, reason in Reason.REFUSALS,
+            tuple(cors_headers), vary, reason in Reason.REFUSALS, keep_app_headers,
         )  # fmt: skip
 
     def __repr__(self) -> str:

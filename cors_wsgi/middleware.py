@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .decision import NO_POLICY_FOR_PATH, VARY_ORIGIN, Decision, Header
 from .errors import ConfigError, Problem
@@ -57,14 +58,19 @@ class CORSMiddleware:
         application = CORSMiddleware(application, {"allow_origins": "https://app.example.com"})
     """
 
-    __slots__ = ("app", "policy", "routes")
+    __slots__ = ("app", "handle_app_errors", "policy", "routes")
 
     def __init__(
         self,
         app: Callable[..., Iterable[bytes]],
         policy: PolicyLike | Sequence[tuple[str, PolicyLike]],
+        *,
+        handle_app_errors: bool = False,
     ) -> None:
         self.app = app
+        #: Answer an exception raised by the application before it started its response with
+        #: a 500 that carries the CORS headers (and log it), instead of letting it propagate.
+        self.handle_app_errors = handle_app_errors
         #: The single policy, or None when ``routes`` chooses one per path.
         self.policy: CORSPolicy | None = None
         #: ``(pattern, policy)`` pairs in matching order, for per-path policies.
@@ -140,6 +146,8 @@ class CORSMiddleware:
                     return start_response(status, merge_headers(headers, decision), exc_info)
             return start_response(status, [*headers, *decision.headers], exc_info)
 
+        if self.handle_app_errors:
+            return call_answering_errors(self.app, environ, cors_start_response)
         return self.app(environ, cors_start_response)
 
     def evaluate(
@@ -179,6 +187,43 @@ def load_ini(
     if section in sections:
         routes.append(("/*", sections[section]))
     return [(route.pattern, route.policy) for route in _build_routes(routes)]
+
+
+def call_answering_errors(
+    app: Callable[..., Iterable[bytes]], environ: WSGIEnvironment, start_response: Any
+) -> Iterable[bytes]:
+    """Call *app*; if it raises before starting its response, log the exception and answer 500
+    through *start_response* (so the CORS headers are added and the frontend can read it).
+
+    An exception after the response started, or while the body is iterated, propagates: the
+    status line may already be on the wire.
+    """
+    started = False
+
+    def tracking_start_response(
+        status: str, headers: list[Header], exc_info: OptExcInfo | None = None
+    ) -> object:
+        nonlocal started
+        started = True
+        return start_response(status, headers, exc_info)
+
+    try:
+        return app(environ, tracking_start_response)
+    except Exception:
+        if started:
+            raise
+        logger.exception(
+            "unhandled exception in the application for %s %s; answering 500 with CORS headers",
+            sanitise(environ.get("REQUEST_METHOD", "")),
+            sanitise(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")),
+        )
+        body = b"Internal Server Error"
+        headers = [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+        ]
+        start_response("500 Internal Server Error", headers, sys.exc_info())
+        return [body]
 
 
 def review_refusal(policy: CORSPolicy, decision: Decision, environ: WSGIEnvironment) -> Decision:
@@ -283,6 +328,7 @@ def merge_headers(app_headers: list[Header], decision: Decision) -> list[Header]
     and a new list is returned: the application's list may be a shared constant.
     """
     merged: list[Header] = []
+    app_owned: list[Header] = []
     app_vary = ""
     kinds = _header_kinds
     for header in app_headers:
@@ -293,7 +339,12 @@ def merge_headers(app_headers: list[Header], decision: Decision) -> list[Header]
             merged.append(header)
         elif kind == VARY:
             app_vary = f"{app_vary}, {header[1]}" if app_vary else header[1]
-    merged += decision.cors_headers
+        else:
+            app_owned.append(header)
+    if app_owned and decision.keep_app_headers:
+        merged += app_owned  # the policy lets the application's own CORS headers stand
+    else:
+        merged += decision.cors_headers
     if app_vary:
         merged.append(("Vary", vary_with_origin(app_vary) if decision.vary else app_vary))
     elif decision.vary:

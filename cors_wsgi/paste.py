@@ -6,9 +6,13 @@ The section's keys are the :class:`~cors_wsgi.CORSPolicy` options in their strin
     use = egg:cors_wsgi#cors
     allow_origins = https://app.example.com https://*.example.org
     allow_credentials = true
+    handle_app_errors = true
 
     [pipeline:main]
     pipeline = cors myapp
+
+``handle_app_errors`` is the middleware's option (see :class:`~cors_wsgi.CORSMiddleware`);
+every other key is a policy option.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .middleware import CORSMiddleware
-from .policy import CORSPolicy
+from .policy import CORSPolicy, parse_bool
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -27,9 +31,11 @@ def filter_factory(
     global_conf: dict[str, str], **local_conf: str
 ) -> Callable[[WSGIApplication], CORSMiddleware]:
     """Build the policy now (so a bad key fails at load time) and return the filter."""
-    policy = CORSPolicy.from_dict(local_conf)
+    options: dict[str, object] = dict(local_conf)
+    handle_app_errors = parse_bool("handle_app_errors", options.pop("handle_app_errors", False))
+    policy = CORSPolicy.from_dict(options)
 
     def cors_filter(app: WSGIApplication) -> CORSMiddleware:
-        return CORSMiddleware(app, policy)
+        return CORSMiddleware(app, policy, handle_app_errors=handle_app_errors)
 
     return cors_filter

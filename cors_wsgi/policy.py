@@ -81,6 +81,7 @@ OPTION_NAMES: Final = (
     "allow_credentials",
     "max_age",
     "allow_private_network",
+    "keep_app_cors_headers",
     "debug",
 )
 
@@ -109,6 +110,10 @@ class CORSPolicy:
     :param allow_private_network: answer Private Network Access preflights with
         ``Access-Control-Allow-Private-Network: true``. Refused with ``"*"`` origins.
         Default: False.
+    :param keep_app_cors_headers: when the application's response already carries
+        ``Access-Control-*`` headers, let them stand and add none (``Vary`` is still merged);
+        for paths whose application manages CORS itself. Preflights are still answered by
+        the policy. Default: False (the policy's headers replace the application's).
     :param debug: add ``X-CORS-Reason: <reason code> [method or header]`` to every response,
         so the browser's network panel says why. Not for production: it tells any caller
         what the policy refuses. Default: False.
@@ -138,6 +143,7 @@ class CORSPolicy:
         "allow_private_network",
         "debug",
         "expose_headers",
+        "keep_app_cors_headers",
         "max_age",
         "no_origin_decision",
         "same_origin_decision",
@@ -155,6 +161,7 @@ class CORSPolicy:
     allow_any_origin: bool
     varies_by_origin: bool
     debug: bool
+    keep_app_cors_headers: bool
     no_origin_decision: Decision  # what every request without Origin gets, built once
     same_origin_decision: Decision
     _refused_actual: dict[str, Decision]  # by reason: refusals do not depend on the origin
@@ -181,6 +188,7 @@ class CORSPolicy:
         allow_credentials: bool | str = False,
         max_age: int | str | None = DEFAULT_MAX_AGE,
         allow_private_network: bool | str = False,
+        keep_app_cors_headers: bool | str = False,
         debug: bool | str = False,
         **unknown: NoReturn,  # typos are type errors for mypy and ConfigError at run time
     ) -> None:
@@ -195,6 +203,7 @@ class CORSPolicy:
         credentials = _parse_bool("allow_credentials", allow_credentials, problems)
         private_network = _parse_bool("allow_private_network", allow_private_network, problems)
         debug_header = _parse_bool("debug", debug, problems)
+        keep_app = _parse_bool("keep_app_cors_headers", keep_app_cors_headers, problems)
         max_age_seconds = _parse_max_age(max_age, problems)
         regex = _parse_regex(allow_origin_regex, problems)
 
@@ -243,6 +252,7 @@ class CORSPolicy:
         set_(self, "max_age", max_age_seconds)
         set_(self, "allow_private_network", private_network)
         set_(self, "debug", debug_header)
+        set_(self, "keep_app_cors_headers", keep_app)
         set_(self, "allow_any_origin", allow_any)
         # A fixed "*" answer is the same for every origin; anything else must say Vary: Origin.
         set_(self, "varies_by_origin", not allow_any)
@@ -438,7 +448,10 @@ class CORSPolicy:
             # Only a method or header name (a token) may follow the code: never the Origin.
             shown = f"{reason} {detail}" if detail and _TOKEN.fullmatch(detail) else reason
             headers = (*headers, (DEBUG_HEADER, shown))
-        return Decision(allowed, reason, headers, preflight, detail, expose_response_headers)
+        return Decision(
+            allowed, reason, headers, preflight, detail, expose_response_headers,
+            self.keep_app_cors_headers,
+        )  # fmt: skip
 
     def _refuse_preflight(self, reason: str, detail: str = "") -> Decision:
         vary = PREFLIGHT_VARY_PNA if self.allow_private_network else PREFLIGHT_VARY
@@ -570,6 +583,15 @@ def _parse_bool(key: str, value: object, problems: list[Problem]) -> bool:
             return False
     problems.append(Problem(key, value, "expected a boolean: true/false/yes/no/on/off/1/0"))
     return False
+
+
+def parse_bool(key: str, value: object) -> bool:
+    """A boolean option in any accepted form; ConfigError naming *key* otherwise."""
+    problems: list[Problem] = []
+    result = _parse_bool(key, value, problems)
+    if problems:
+        raise ConfigError(problems)
+    return result
 
 
 def _parse_max_age(value: object, problems: list[Problem]) -> int | None:

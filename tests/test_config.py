@@ -21,6 +21,7 @@ def test_defaults() -> None:
         "allow_credentials": False,
         "max_age": 600,
         "allow_private_network": False,
+        "keep_app_cors_headers": False,
         "debug": False,
     }
     assert not policy.origin_allowed("https://app.example.com")

@@ -27,7 +27,7 @@ def test_option_table_lists_every_option_with_its_default() -> None:
     defaults = CORSPolicy().options()
     assert table["allow_methods"] == "`" + ", ".join(defaults["allow_methods"]) + "`"  # type: ignore[arg-type]
     assert table["max_age"] == f"`{defaults['max_age']}`"
-    for flag in ("allow_credentials", "allow_private_network", "debug"):
+    for flag in ("allow_credentials", "allow_private_network", "keep_app_cors_headers", "debug"):
         assert defaults[flag] is False and table[flag] == "`false`"
     assert defaults["allow_origins"] == () and table["allow_origins"].startswith("none")
 
