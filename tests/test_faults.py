@@ -132,7 +132,7 @@ def mixed_requests(
     """(method, path, headers, expected ACAO) for a mix of allowed, pattern, refused,
     preflight and origin-less requests."""
     rng = random.Random(seed)
-    plan = []
+    plan: list[tuple[str, str, dict[str, str], str | None]] = []
     for i in range(count):
         kind = rng.randrange(5)
         tenant = f"https://t{i if distinct else rng.randrange(20)}.tenant.example.org"
