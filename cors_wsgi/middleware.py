@@ -342,7 +342,13 @@ def merge_headers(app_headers: list[Header], decision: Decision) -> list[Header]
         else:
             app_owned.append(header)
     if app_owned and decision.keep_app_headers:
-        merged += app_owned  # the policy lets the application's own CORS headers stand
+        # The policy lets the application's own CORS headers stand, each name once: two
+        # Access-Control-Allow-Origin values would make the browser refuse the response.
+        seen: set[str] = set()
+        for name, value in app_owned:
+            if name.lower() not in seen:
+                seen.add(name.lower())
+                merged.append((name, value))
     else:
         merged += decision.cors_headers
     if app_vary:

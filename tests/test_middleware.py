@@ -415,3 +415,42 @@ def test_per_path_preflight() -> None:
 def test_vary_with_origin_table(app_vary: str, expected: str) -> None:
     assert vary_with_origin(app_vary) == expected
     assert vary_with_origin(app_vary) == expected  # remembered: the same answer
+
+
+# -- keep_app_cors_headers ---------------------------------------------------------------------
+
+
+KEEP = {"allow_origins": [ALLOWED], "keep_app_cors_headers": True}
+
+
+def test_keep_app_cors_headers_lets_the_app_values_stand() -> None:
+    app = RecordingApp(
+        headers=[("Content-Type", "text/plain"), ("Access-Control-Allow-Origin", "*")]
+    )
+    response = client(KEEP, app).get("/", headers={"Origin": ALLOWED})
+    assert header_values(response, "Access-Control-Allow-Origin") == ["*"]
+    assert header_values(response, "Vary") == ["Origin"]
+
+
+def test_keep_app_cors_headers_adds_the_policy_headers_when_the_app_sets_none() -> None:
+    response = client(KEEP).get("/", headers={"Origin": ALLOWED})
+    assert header_values(response, "Access-Control-Allow-Origin") == [ALLOWED]
+
+
+def test_keep_app_cors_headers_never_lets_two_acao_through() -> None:
+    """Found by the property test: an app sending the header twice."""
+    app = RecordingApp(
+        headers=[
+            ("Content-Type", "text/plain"),
+            ("Access-Control-Allow-Origin", "*"),
+            ("access-control-allow-origin", "*"),
+        ]
+    )
+    response = client(KEEP, app).get("/", headers={"Origin": ALLOWED})
+    assert len(header_values(response, "Access-Control-Allow-Origin")) == 1
+
+
+def test_keep_app_cors_headers_still_answers_preflights() -> None:
+    app = RecordingApp()
+    response = client(KEEP, app).options("/", headers=preflight(ALLOWED, "GET"))
+    assert response.status_int == 204 and app.calls == []
