@@ -328,11 +328,11 @@ def merge_headers(app_headers: list[Header], decision: Decision) -> list[Header]
     and a new list is returned: the application's list may be a shared constant.
     """
     merged: list[Header] = []
-    app_owned: list[Header] = []
     app_vary = ""
-    kinds = _header_kinds
+    app_sets_cors = False
+    known = known_kind
     for header in app_headers:
-        kind = kinds.get(header[0])
+        kind = known(header[0])
         if kind is None:
             kind = header_kind(header[0])
         if kind == KEEP:
@@ -340,25 +340,35 @@ def merge_headers(app_headers: list[Header], decision: Decision) -> list[Header]
         elif kind == VARY:
             app_vary = f"{app_vary}, {header[1]}" if app_vary else header[1]
         else:
-            app_owned.append(header)
-    if app_owned and decision.keep_app_headers:
-        # The policy lets the application's own CORS headers stand, each name once: two
-        # Access-Control-Allow-Origin values would make the browser refuse the response.
-        seen: set[str] = set()
-        for name, value in app_owned:
-            if name.lower() not in seen:
-                seen.add(name.lower())
-                merged.append((name, value))
+            app_sets_cors = True
+    if app_sets_cors and decision.keep_app_headers:
+        merged += first_of_each_owned(app_headers)
     else:
         merged += decision.cors_headers
     if app_vary:
-        merged.append(("Vary", vary_with_origin(app_vary) if decision.vary else app_vary))
+        if decision.vary:  # the remembered merge saves a call in the common case
+            app_vary = _vary_with_origin.get(app_vary) or vary_with_origin(app_vary)
+        merged.append(("Vary", app_vary))
     elif decision.vary:
         merged.append(VARY_ORIGIN)
     return merged
 
 
 _vary_with_origin: dict[str, str] = {}
+
+
+def first_of_each_owned(app_headers: list[Header]) -> list[Header]:
+    """The application's ``Access-Control-*`` headers, each name once (the first): they stand
+    under ``keep_app_cors_headers``, but two Access-Control-Allow-Origin values would make the
+    browser refuse the response."""
+    seen: set[str] = set()
+    kept = []
+    for name, value in app_headers:
+        lower = name.lower()
+        if header_kind(name) == OWNED and lower not in seen:
+            seen.add(lower)
+            kept.append((name, value))
+    return kept
 
 
 def vary_with_origin(app_vary: str) -> str:
