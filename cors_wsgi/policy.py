@@ -59,9 +59,14 @@ ALWAYS_ALLOWED_HEADERS: Final = ("Accept", "Accept-Language", "Content-Language"
 #: bounds the work a hostile preflight can cause. Browsers send far less.
 MAX_REQUEST_HEADERS_LENGTH: Final = 8192
 
-#: Distinct origins (and preflight shapes) whose decisions are remembered, least recently used
-#: first out. Bounded so that a client inventing origins cannot grow memory.
+#: Distinct origins (and preflight shapes) whose decisions are remembered. Bounded so that a
+#: client inventing origins cannot grow memory: the origin cache is emptied when full, the
+#: preflight cache drops its least recently used entry.
 DECISION_CACHE_SIZE: Final = 1024
+
+#: Preflights asking for more than this many characters of headers are decided afresh each
+#: time rather than remembered, which bounds the preflight cache to about 1.3 MB.
+MAX_CACHED_REQUEST_HEADERS: Final = 1024
 
 PREFLIGHT_VARY: Final = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 PREFLIGHT_VARY_PNA: Final = PREFLIGHT_VARY + ", Access-Control-Request-Private-Network"
@@ -275,7 +280,7 @@ class CORSPolicy:
         set_(self, "_actual_extra", self._build_actual_extra())
         set_(self, "_preflight_extra", self._build_preflight_extra())
         # Per-instance caches (not methods decorated with lru_cache, which would keep every
-        # policy alive); keys are bounded in length by the callers.
+        # policy alive); the decide_* methods bound the length of what they remember.
         set_(self, "actual_decisions", {})
         set_(
             self,
@@ -364,6 +369,10 @@ class CORSPolicy:
             return self._refuse_preflight(Reason.INVALID_ORIGIN, "(value too long)")
         if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:
             return self._refuse_preflight(Reason.HEADER_NOT_ALLOWED, "(value too long)")
+        if len(request_headers) > MAX_CACHED_REQUEST_HEADERS:
+            return self._decide_preflight_uncached(
+                origin, request_method, request_headers, private_network
+            )
         return self._decide_preflight(origin, request_method, request_headers, private_network)
 
     def evaluate(
