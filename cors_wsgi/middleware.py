@@ -134,21 +134,24 @@ class CORSMiddleware:
                 decision = review_refusal(policy, decision, environ)
 
         if decision.expose_response_headers:
-            return self.app(environ, merging_start_response(start_response, decision))
+            wrapped = merging_start_response(start_response, decision)
+        else:
 
-        def cors_start_response(
-            status: str, headers: list[Header], exc_info: OptExcInfo | None = None
-        ) -> object:
-            # Only Vary and Access-Control-* need merging. The names seen before are known
-            # (KEEP is 0), which saves lower-casing every name of the common response.
-            for header in headers:
-                if known_kind(header[0]) != KEEP:  # None (new name), VARY or OWNED
-                    return start_response(status, merge_headers(headers, decision), exc_info)
-            return start_response(status, [*headers, *decision.headers], exc_info)
+            def cors_start_response(
+                status: str, headers: list[Header], exc_info: OptExcInfo | None = None
+            ) -> object:
+                # Only Vary and Access-Control-* need merging. The names seen before are known
+                # (KEEP is 0), which saves lower-casing every name of the common response.
+                for header in headers:
+                    if known_kind(header[0]) != KEEP:  # None (new name), VARY or OWNED
+                        return start_response(status, merge_headers(headers, decision), exc_info)
+                return start_response(status, [*headers, *decision.headers], exc_info)
+
+            wrapped = cors_start_response  # type: ignore[assignment]
 
         if self.handle_app_errors:
-            return call_answering_errors(self.app, environ, cors_start_response)
-        return self.app(environ, cors_start_response)
+            return call_answering_errors(self.app, environ, wrapped)
+        return self.app(environ, wrapped)
 
     def evaluate(
         self,

@@ -281,3 +281,11 @@ def test_large_streamed_body_passes_in_constant_memory(server: str, size: int) -
     received, peak = stream_through(server, size)
     assert received == size
     assert peak - baseline < 20 * 1024, (baseline, peak)  # a body buffered would add `size`
+
+
+def test_handle_app_errors_also_with_exposed_response_headers() -> None:
+    policy = {"allow_origins": [ORIGIN], "allow_credentials": True, "expose_headers": "*"}
+    client = TestApp(CORSMiddleware(app, policy, handle_app_errors=True))
+    response = client.get("/raise-early", headers={"Origin": ORIGIN}, status=500)
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert response.headers["Access-Control-Expose-Headers"] == "Content-Type, Content-Length"
