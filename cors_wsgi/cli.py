@@ -438,6 +438,6 @@ def format_value(value: object) -> str:
         return ", ".join(value) if value else "(none)"
     if value is None:
         return "none"
-    if value is ANY:
+    if value == ANY:
         return "*"
     return str(value).lower() if isinstance(value, bool) else str(value)

@@ -137,6 +137,7 @@ class CORSPolicy:
         "_origin_patterns",
         "_origin_regex",
         "_preflight_extra",
+        "_preflight_vary",
         "_refused_actual",
         "actual_decisions",
         "allow_any_origin",
@@ -177,6 +178,7 @@ class CORSPolicy:
     _headers: frozenset[str] | None  # lower-cased; None: any header
     _actual_extra: tuple[Header, ...]
     _preflight_extra: tuple[Header, ...]
+    _preflight_vary: str  # the request headers a preflight answer depends on
     #: Decisions for actual requests by Origin value: bounded, emptied when full. The middleware
     #: reads it directly, which saves a method call per request.
     actual_decisions: dict[str, Decision]
@@ -259,6 +261,7 @@ class CORSPolicy:
         set_(self, "debug", debug_header)
         set_(self, "keep_app_cors_headers", keep_app)
         set_(self, "allow_any_origin", allow_any)
+        set_(self, "_preflight_vary", PREFLIGHT_VARY_PNA if private_network else PREFLIGHT_VARY)
         # A fixed "*" answer is the same for every origin; anything else must say Vary: Origin.
         set_(self, "varies_by_origin", not allow_any)
         vary = (VARY_ORIGIN,) if self.varies_by_origin else ()
@@ -420,8 +423,10 @@ class CORSPolicy:
             return Reason.ALLOWED
         if origin in self._exact_origins:  # valid by construction; the common case
             return Reason.ALLOWED
-        if origin == "null" or not is_serialized_origin(origin):
-            return Reason.ORIGIN_NOT_ALLOWED if origin == "null" else Reason.INVALID_ORIGIN
+        if origin == "null":  # only ever allowed by listing it (an exact origin above)
+            return Reason.ORIGIN_NOT_ALLOWED
+        if not is_serialized_origin(origin):
+            return Reason.INVALID_ORIGIN
         if self._origin_patterns and matches_subdomain_pattern(origin, self._origin_patterns):
             return Reason.ALLOWED
         regex = self._origin_regex
@@ -463,7 +468,7 @@ class CORSPolicy:
         )  # fmt: skip
 
     def _refuse_preflight(self, reason: str, detail: str = "") -> Decision:
-        vary = PREFLIGHT_VARY_PNA if self.allow_private_network else PREFLIGHT_VARY
+        vary = self._preflight_vary
         return self._decision(False, reason, (("Vary", vary),), preflight=True, detail=detail)
 
     def _decide_preflight_uncached(
@@ -499,7 +504,7 @@ class CORSPolicy:
             headers.append(("Access-Control-Allow-Headers", ", ".join(requested)))
         if private_network:
             headers.append(("Access-Control-Allow-Private-Network", "true"))
-        vary = PREFLIGHT_VARY_PNA if self.allow_private_network else PREFLIGHT_VARY
+        vary = self._preflight_vary
         headers.append(("Vary", vary))
         return self._decision(True, Reason.ALLOWED, tuple(headers), preflight=True)
 

@@ -1,4 +1,4 @@
-"""The benchmark's quick mode runs to the end (timing is not asserted: it is noise here)."""
+"""The benchmarks' quick modes run to the end (timing is not asserted: it is noise here)."""
 
 from __future__ import annotations
 
@@ -8,28 +8,26 @@ import sys
 from ..servers import PROJECT
 
 
-def test_benchmark_quick_mode_runs() -> None:
-    # A subprocess: the benchmark configures Django settings of its own.
+def run_quick(module: str, timeout: float) -> str:
+    """Run a benchmark in quick mode in a subprocess (it may configure Django settings of its
+    own) and return what it printed; fail if it failed."""
     result = subprocess.run(
-        [sys.executable, "-m", "tests.benchmarks.bench_cors", "--quick"],
+        [sys.executable, "-m", module, "--quick"],
         cwd=PROJECT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "verified: every stack sends the expected headers" in result.stdout
-    assert "| cors_wsgi |" in result.stdout
-    assert "Streaming" in result.stdout
+    return result.stdout
+
+
+def test_benchmark_quick_mode_runs() -> None:
+    output = run_quick("tests.benchmarks.bench_cors", timeout=300)
+    assert "verified: every stack sends the expected headers" in output
+    assert "| cors_wsgi |" in output
+    assert "Streaming" in output
 
 
 def test_gunicorn_benchmark_quick_mode_runs() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.benchmarks.bench_gunicorn", "--quick"],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "| cors_wsgi |" in result.stdout
+    assert "| cors_wsgi |" in run_quick("tests.benchmarks.bench_gunicorn", timeout=120)
