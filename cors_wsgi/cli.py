@@ -8,17 +8,21 @@ be reached (probe).
 from __future__ import annotations
 
 import argparse
+import configparser
 import http.client
+import importlib
 import json
 import re
 import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from .decision import Decision, Reason
+from . import __version__
+from .decision import DEBUG_HEADER, Decision, Reason
 from .errors import ConfigError
 from .fetch import (
     Check,
@@ -30,10 +34,20 @@ from .fetch import (
 )
 from .middleware import CORSMiddleware, load_ini
 from .origins import explain_bad_origin, is_serialized_origin
-from .policy import ANY, CORSPolicy
+from .policy import ANY, CORSPolicy, matches_unownable, public_suffix_under
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
-CHROMIUM_MAX_AGE, FIREFOX_MAX_AGE = 7200, 86400
+#: The longest preflight cache each engine honours, in seconds (measured: WebKit preflighted
+#: again 615 s after a max_age=3600 answer).
+WEBKIT_MAX_AGE, CHROMIUM_MAX_AGE, FIREFOX_MAX_AGE = 600, 7200, 86400
+#: ``package.module:attribute``, the other form of a config argument.
+OBJECT_REFERENCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+
+
+class UsageError(Exception):
+    """A command-line argument that cannot be used; the message is one line for a person."""
+
+
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 # A "." before a letter or digit is meant as a domain dot but matches any character.
 UNESCAPED_DOT = re.compile(r"(?<!\\)\.(?=[A-Za-z0-9])")
@@ -45,6 +59,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         result: int = args.command(args, out)
+    except UsageError as error:
+        emit(args, out, {"ok": False, "error": str(error)}, f"error: {error}")
+        return EXIT_USAGE
     except ConfigError as error:
         # check reports problems itself; explain cannot explain an invalid config
         emit(args, out, {"ok": False, "problems": problem_list(error)}, f"invalid config:\n{error}")
@@ -62,16 +79,20 @@ def build_parser() -> argparse.ArgumentParser:
         "live server's CORS answers.",
         epilog="exit codes: 0 ok or allowed, 1 problems or blocked, 2 usage, 3 unreachable",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    config_help = (
+        "INI file, or package.module:attribute naming a CORSPolicy, a dict or a CORSMiddleware"
+    )
 
     check = commands.add_parser("check", help="validate a config and print the policy")
-    check.add_argument("config", help="INI file")
+    check.add_argument("config", help=config_help)
     check.add_argument("--section", default="cors", help="INI section (default: cors)")
     check.add_argument("--json", action="store_true", help="print JSON")
     check.set_defaults(command=run_check)
 
     explain = commands.add_parser("explain", help="what a browser would do with a request")
-    explain.add_argument("config", help="INI file")
+    explain.add_argument("config", help=config_help)
     explain.add_argument("--section", default="cors", help="INI section (default: cors)")
     add_request_arguments(explain)
     explain.add_argument("--path", default="/", help="request path, for per-path policies")
@@ -81,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("url", help="the URL the page would fetch")
     add_request_arguments(probe)
     probe.add_argument("--timeout", type=float, default=10.0, help="seconds (default: 10)")
+    probe.add_argument(
+        "--preflight-only", action="store_true", help="send only the preflight, not the request"
+    )
     probe.set_defaults(command=run_probe)
     return parser
 
@@ -104,9 +128,48 @@ def add_request_arguments(parser: argparse.ArgumentParser) -> None:
 # -- check ----------------------------------------------------------------------------------------
 
 
+def load_config(spec: str, section: str) -> CORSPolicy | list[tuple[str, CORSPolicy]]:
+    """The policy or per-path policies named by *spec*: an INI file, or
+    ``package.module:attribute`` naming a CORSPolicy, a dict of options or a CORSMiddleware."""
+    if OBJECT_REFERENCE.fullmatch(spec) and not Path(spec).exists():
+        return load_object(spec)
+    try:
+        return load_ini(spec, section)
+    except configparser.Error as error:
+        first_line = str(error).splitlines()[0]
+        raise UsageError(f"{spec} is not a valid INI file: {first_line}") from error
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{spec} is not a UTF-8 text file ({error.reason})") from error
+
+
+def load_object(spec: str) -> CORSPolicy | list[tuple[str, CORSPolicy]]:
+    module_name, _, attribute = spec.partition(":")
+    sys.path.insert(0, ".")  # as python -m does: the current directory's modules come first
+    try:
+        target: object = importlib.import_module(module_name)
+    except ImportError as error:
+        raise UsageError(f"cannot import {module_name}: {error}") from error
+    finally:
+        sys.path.remove(".")
+    for name in attribute.split("."):
+        if not hasattr(target, name):
+            raise UsageError(f"{module_name} has no attribute {attribute}")
+        target = getattr(target, name)
+    if isinstance(target, CORSMiddleware):
+        if target.policy is not None:
+            return target.policy
+        return [(route.pattern, route.policy) for route in target.routes]
+    if isinstance(target, CORSPolicy):
+        return target
+    if isinstance(target, dict):
+        return CORSPolicy.from_dict(target)
+    kind = type(target).__name__
+    raise UsageError(f"{spec} is a {kind}; expected a CORSPolicy, a dict or a CORSMiddleware")
+
+
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
     try:
-        config = load_ini(args.config, args.section)
+        config = load_config(args.config, args.section)
     except ConfigError as error:
         lines = [f"{args.config}: {len(error.problems)} problem(s)"]
         lines += [f"  error: {problem}" for problem in error.problems]
@@ -131,6 +194,52 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
 def policy_warnings(policy: CORSPolicy) -> list[dict[str, str]]:
     """Risky settings that are still legal."""
     warnings = []
+    if not (policy.allow_origins or policy.allow_origin_regex):
+        warnings.append(
+            {
+                "key": "allow_origins",
+                "message": "empty: no origin is allowed, so every cross-origin read is blocked",
+            }
+        )
+    for method in policy.allow_methods if policy.allow_methods != ANY else ():
+        if method != method.upper():
+            warnings.append(
+                {
+                    "key": "allow_methods",
+                    "message": f"{method} is not upper case: browsers send it exactly as the "
+                    f"page writes it, so only fetch(..., {{method: '{method}'}}) matches; "
+                    f"you probably mean {method.upper()}",
+                }
+            )
+    for pattern in policy.allow_origins:
+        suffix = public_suffix_under(pattern) if "*" in pattern and pattern != ANY else None
+        if suffix:
+            warnings.append(
+                {
+                    "key": "allow_origins",
+                    "message": f"{pattern}: {suffix} is a public suffix, so any stranger's site "
+                    "under it is allowed (refused with credentials)",
+                }
+            )
+    for regex in policy.allow_origin_regex:
+        compiled = re.compile(regex) if isinstance(regex, str) else regex
+        unowned = matches_unownable(compiled)
+        if unowned:
+            warnings.append(
+                {
+                    "key": "allow_origin_regex",
+                    "message": f"{compiled.pattern} matches origins nobody can own (such as "
+                    f"{unowned}): as broad as '*' (refused with credentials)",
+                }
+            )
+        if UNESCAPED_DOT.search(compiled.pattern):
+            warnings.append(
+                {
+                    "key": "allow_origin_regex",
+                    "message": "an unescaped '.' matches any character (https://apixexample.com "
+                    "for api.example.com); write \\.",
+                }
+            )
     if policy.allow_credentials:
         for origin in policy.allow_origins:
             host = origin.removeprefix("http://").split(":")[0]
@@ -143,25 +252,23 @@ def policy_warnings(policy: CORSPolicy) -> list[dict[str, str]]:
                         "data; use https",
                     }
                 )
-    if policy.max_age is not None and policy.max_age > CHROMIUM_MAX_AGE:
-        cap = "Chromium caps it at 7200 s" + (
-            " and Firefox at 86400 s" if policy.max_age > FIREFOX_MAX_AGE else ""
+    if policy.max_age is not None and policy.max_age > WEBKIT_MAX_AGE:
+        caps = [("WebKit (Safari)", WEBKIT_MAX_AGE), ("Chromium", CHROMIUM_MAX_AGE)]
+        caps.append(("Firefox", FIREFOX_MAX_AGE))
+        capped = [f"{name} at {cap} s" for name, cap in caps if policy.max_age > cap]
+        warnings.append(
+            {
+                "key": "max_age",
+                "message": f"{policy.max_age} s: browsers cache preflights for less: "
+                f"{' and '.join(capped)} (600 s is honoured by every engine)",
+            }
         )
-        warnings.append({"key": "max_age", "message": f"{policy.max_age} s: {cap}"})
     if "null" in policy.allow_origins:
         warnings.append(
             {
                 "key": "allow_origins",
                 "message": "null is listed: sandboxed iframes and data: documents of any site "
                 "send Origin: null",
-            }
-        )
-    if policy.allow_origin_regex and UNESCAPED_DOT.search(policy.allow_origin_regex):
-        warnings.append(
-            {
-                "key": "allow_origin_regex",
-                "message": "an unescaped '.' matches any character (https://apixexample.com "
-                "for api.example.com); write \\.",
             }
         )
     if policy.debug:
@@ -240,7 +347,7 @@ class BrowserRequest:
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     request = BrowserRequest.from_args(args)
-    middleware = CORSMiddleware(no_app, load_ini(args.config, args.section))
+    middleware = CORSMiddleware(no_app, load_config(args.config, args.section))
     exchanges: list[Exchange] = []
     decisions: list[Decision] = []
     if request.preflight_reasons:
@@ -248,7 +355,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
             request.origin, "OPTIONS", request.preflight_headers(), args.path
         )
         decisions.append(decision)
-        status = 204 if decision.allowed else 403
+        status = 200 if decision.allowed else 403
         if decision.reason == Reason.NO_POLICY_FOR_PATH:
             status = 200  # the application answers; cors_wsgi adds nothing
         exchange = Exchange(f"OPTIONS {args.path} (preflight)", status, list(decision.headers))
@@ -298,8 +405,6 @@ def smallest_fix(
         return f"add {decision.detail} to allow_methods"
     if reason == Reason.HEADER_NOT_ALLOWED:
         return f"add {decision.detail} to allow_headers"
-    if reason == Reason.PRIVATE_NETWORK_NOT_ALLOWED:
-        return "set allow_private_network = true"
     if request.credentials and not policy.allow_credentials:
         if policy.allow_any_origin:
             origin = request.origin
@@ -315,8 +420,12 @@ def run_probe(args: argparse.Namespace, out: TextIO) -> int:
     request = BrowserRequest.from_args(args)
     target = urlsplit(args.url)
     if target.scheme not in ("http", "https") or not target.hostname:
-        print(f"error: {args.url!r} is not an http(s) URL", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"{args.url!r} is not an http(s) URL")
+    if not is_serialized_origin(request.origin):
+        raise UsageError(
+            f"--origin {request.origin!r} is not an origin a browser sends: "
+            f"{explain_bad_origin(request.origin)}"
+        )
     path = target.path or "/"
     if target.query:
         path += "?" + target.query
@@ -331,8 +440,14 @@ def run_probe(args: argparse.Namespace, out: TextIO) -> int:
                 request.origin, request.method, request.unsafe_names, request.credentials,
                 status, lowered(headers),
             )  # fmt: skip
+            exchange.reason = lowered(headers).get(DEBUG_HEADER.lower(), "")
             exchanges.append(exchange)
-        if not exchanges or exchanges[-1].passed:
+        if args.preflight_only and not exchanges:
+            raise UsageError(
+                f"{request.method} from {request.origin} needs no preflight; "
+                "leave out --preflight-only"
+            )
+        if not args.preflight_only and (not exchanges or exchanges[-1].passed):
             status, headers = send(
                 target, request.method, path, request.actual_headers(), args.timeout
             )
@@ -346,7 +461,22 @@ def run_probe(args: argparse.Namespace, out: TextIO) -> int:
         emit(args, out, {"ok": False, "error": message}, f"error: {message}")
         return EXIT_UNREACHABLE
     allowed = all(exchange.passed for exchange in exchanges)
-    return report_exchanges(args, out, request, exchanges, allowed, "")
+    refused = exchanges[0].reason if exchanges and not exchanges[0].passed else ""
+    fix = server_fix(refused, request.origin) if refused else ""
+    return report_exchanges(args, out, request, exchanges, allowed, fix)
+
+
+def server_fix(reason: str, origin: str) -> str:
+    """The fix a refused preflight's ``X-CORS-Reason`` (``method_not_allowed PUT``) points to."""
+    code, _, detail = reason.partition(" ")
+    fixes = {
+        Reason.ORIGIN_NOT_ALLOWED: f"add {origin} to the server's allow_origins",
+        Reason.INVALID_ORIGIN: "none: the server says the origin is not one browsers send",
+        Reason.METHOD_NOT_ALLOWED: f"add {detail} to the server's allow_methods",
+        Reason.HEADER_NOT_ALLOWED: f"add {detail} to the server's allow_headers",
+    }
+    found = fixes.get(code, "")
+    return f"{found} (the server refused it: {reason})" if found else ""
 
 
 def send(

@@ -16,7 +16,8 @@ class Reason:
 
     #: CORS headers granted.
     ALLOWED: Final = "allowed"
-    #: No ``Origin`` header: not a CORS request; only ``Vary: Origin`` is added.
+    #: No ``Origin`` header: not a CORS request; only ``Vary: Origin`` is added (under a fixed
+    #: ``*``, the static ``Access-Control-Allow-Origin: *`` instead).
     NO_ORIGIN: Final = "no_origin"
     #: The request's own origin: a same-origin request needs no CORS headers.
     SAME_ORIGIN: Final = "same_origin"
@@ -29,7 +30,6 @@ class Reason:
     METHOD_NOT_ALLOWED: Final = "method_not_allowed"
     #: The preflight asks for a request header (the detail) that the policy does not allow.
     HEADER_NOT_ALLOWED: Final = "header_not_allowed"
-    PRIVATE_NETWORK_NOT_ALLOWED: Final = "private_network_not_allowed"
 
     #: The codes that are refusals (logged at DEBUG on the ``cors_wsgi`` logger).
     REFUSALS: Final = frozenset(
@@ -38,7 +38,6 @@ class Reason:
             ORIGIN_NOT_ALLOWED,
             METHOD_NOT_ALLOWED,
             HEADER_NOT_ALLOWED,
-            PRIVATE_NETWORK_NOT_ALLOWED,
         }
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -31,6 +30,7 @@ logger = logging.getLogger("cors_wsgi")
 _OWNED_PREFIX: Final = "access-control-"
 _NOT_EXPOSABLE: Final = frozenset({"set-cookie", "set-cookie2"})
 _NO_BODY: Final[tuple[bytes, ...]] = ()
+_EMPTY_BODY: Final = (("Content-Type", "text/plain"), ("Content-Length", "0"))
 
 
 class CORSMiddleware:
@@ -46,7 +46,8 @@ class CORSMiddleware:
     On a governed path the middleware:
 
     * answers preflights (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``)
-      itself, ``204`` when allowed and ``403`` when not, without calling the application;
+      itself, ``200`` with an empty body when allowed and ``403`` when not, without calling
+      the application;
     * adds the policy's headers to every other response, errors included, for allowed origins;
     * replaces any ``Access-Control-*`` header the application set, and merges ``Origin`` into
       ``Vary`` unless the policy is a fixed ``*``.
@@ -225,7 +226,9 @@ def call_answering_errors(
             ("Content-Type", "text/plain; charset=utf-8"),
             ("Content-Length", str(len(body))),
         ]
-        start_response("500 Internal Server Error", headers, sys.exc_info())
+        # No exc_info: nothing can have been sent on this path, and uWSGI mishandles a
+        # non-None exc_info in a first start_response (it drops the body).
+        start_response("500 Internal Server Error", headers)
         return [body]
 
 
@@ -278,13 +281,12 @@ def request_origin(environ: WSGIEnvironment) -> str:
 def answer_preflight(decision: Decision, start_response: StartResponse) -> Iterable[bytes]:
     """Send the middleware's own answer to a preflight; the application is not called."""
     if decision.allowed:
-        start_response("204 No Content", list(decision.headers))
+        # 200 with an explicit empty body rather than 204: waitress, the Werkzeug dev server,
+        # meinheld and uWSGI's router close the keep-alive connection after every 204.
+        start_response("200 OK", [*decision.headers, *_EMPTY_BODY])
     else:
         # Fetch: "the 403 status can be used, coupled with omitting the relevant headers".
-        start_response(
-            "403 Forbidden",
-            [*decision.headers, ("Content-Type", "text/plain"), ("Content-Length", "0")],
-        )
+        start_response("403 Forbidden", [*decision.headers, *_EMPTY_BODY])
     return _NO_BODY
 
 

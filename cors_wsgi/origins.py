@@ -21,12 +21,15 @@ MAX_ORIGIN_LENGTH: Final = 300
 DEFAULT_PORTS: Final = {"http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"}
 
 # Labels are separated by exactly one dot, so the pattern is linear in the input (no backtracking
-# blow-up); IPv6 literals are kept in brackets, as browsers serialize them.
+# blow-up). A trailing dot is kept: browsers send app.example.com. as its own origin. IPv6
+# literals are kept in brackets and checked against the URL standard's serialization below.
 _ORIGIN_RE: Final = re.compile(
     r"(?P<scheme>[a-z][a-z0-9+.\-]*)://"
-    r"(?P<host>[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*|\[[0-9a-f:.]+\])"
+    r"(?P<host>[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\.?|\[(?P<ipv6>[0-9a-f:.]+)\])"
     r"(?::(?P<port>[0-9]{1,5}))?"
 )
+# The URL standard's "ends in a number" test: such a host is parsed as an IPv4 address.
+_NUMERIC_LABEL: Final = re.compile(r"[0-9]+|0[xX][0-9a-fA-F]*")
 
 
 def is_serialized_origin(value: str) -> bool:
@@ -38,13 +41,93 @@ def is_serialized_origin(value: str) -> bool:
     match = _ORIGIN_RE.fullmatch(value)
     if match is None:
         return False
+    return _canonical_host(match) == match["host"] and _port_problem(match) is None
+
+
+def _canonical_host(match: re.Match[str]) -> str | None:
+    """The host as a browser serializes it, or None when no browser can send this host."""
+    host = match["host"]
+    if match["ipv6"] is not None:
+        canonical = serialize_ipv6(match["ipv6"])
+        return None if canonical is None else f"[{canonical}]"
+    labels = host.split(".")
+    if labels[-1] == "":
+        labels.pop()
+    if _NUMERIC_LABEL.fullmatch(labels[-1]):
+        return serialize_ipv4(host)
+    return host
+
+
+def _port_problem(match: re.Match[str]) -> str | None:
     port = match["port"]
     if port is None:
-        return True
-    # Browsers drop a default port and never write leading zeros or ports above 65535.
-    return (
-        port == str(int(port)) and int(port) <= 65535 and DEFAULT_PORTS.get(match["scheme"]) != port
-    )
+        return None
+    if port != str(int(port)):
+        return f"write the port without leading zeros (:{int(port)})"
+    if int(port) > 65535:
+        return "a port is at most 65535"
+    if int(port) == 0:
+        return "port 0 is a bad port: browsers never fetch from it"
+    if DEFAULT_PORTS.get(match["scheme"]) == port:
+        return f"remove the default port :{port}: browsers leave it out"
+    return None
+
+
+def serialize_ipv4(host: str) -> str | None:
+    """The URL standard's IPv4 parser and serializer: ``127.1`` is ``127.0.0.1``, as browsers
+    send it. None when *host* is not an IPv4 address a URL parser accepts."""
+    parts = host.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = []
+    for part in parts:
+        if part[:2] in ("0x", "0X"):
+            digits, base = part[2:] or "0", 16
+        elif len(part) > 1 and part.startswith("0"):
+            digits, base = part[1:], 8
+        else:
+            digits, base = part, 10
+        try:
+            numbers.append(int(digits, base))
+        except ValueError:
+            return None
+    *leading, last = numbers
+    if any(n > 255 for n in leading) or last >= 256 ** (5 - len(numbers)):
+        return None
+    address = last
+    for index, number in enumerate(leading):
+        address += number * 256 ** (3 - index)
+    return ".".join(str((address >> shift) & 255) for shift in (24, 16, 8, 0))
+
+
+def serialize_ipv6(text: str) -> str | None:
+    """The URL standard's IPv6 serialization (lower case, no leading zeros, the first longest
+    run of two or more zero pieces compressed, never a dotted IPv4 tail), or None when *text*
+    is not an IPv6 address. Written out rather than taken from :mod:`ipaddress`, whose output
+    for IPv4-mapped addresses differs across Python versions."""
+    import ipaddress  # only for the rare bracketed host
+
+    try:
+        value = int(ipaddress.IPv6Address(text))
+    except ValueError:
+        return None
+    pieces = [(value >> (112 - 16 * index)) & 0xFFFF for index in range(8)]
+    best_start, best_length, start = -1, 1, -1
+    for index, piece in enumerate([*pieces, 1]):  # a sentinel closes the last run
+        if piece == 0 and start == -1:
+            start = index
+        elif piece != 0 and start != -1:
+            if index - start > best_length:
+                best_start, best_length = start, index - start
+            start = -1
+    hexes = [f"{piece:x}" for piece in pieces]
+    if best_start == -1:
+        return ":".join(hexes)
+    head = ":".join(hexes[:best_start])
+    tail = ":".join(hexes[best_start + best_length :])
+    return f"{head}::{tail}"
 
 
 def explain_bad_origin(entry: str) -> str:
@@ -62,9 +145,17 @@ def explain_bad_origin(entry: str) -> str:
         return (
             "write it in lower case: browsers send lower-case origins and they are compared exactly"
         )
-    port = rest.rpartition(":")[2] if ":" in rest and not rest.endswith("]") else ""
-    if port and DEFAULT_PORTS.get(scheme) == port:
-        return f"remove the default port :{port}: browsers leave it out"
+    match = _ORIGIN_RE.fullmatch(entry)
+    if match is not None:
+        canonical = _canonical_host(match)
+        port = f":{match['port']}" if match["port"] else ""
+        if canonical is None:
+            return "its host is not a valid IP address"
+        if canonical != match["host"]:
+            return f"browsers send this host as {canonical}: write {scheme}://{canonical}{port}"
+        problem = _port_problem(match)
+        if problem:
+            return problem
     return "it is not a serialized origin of the form scheme://host[:port]"
 
 
@@ -86,6 +177,14 @@ def matches_subdomain_pattern(origin: str, patterns: frozenset[str]) -> bool:
     return False
 
 
+def pattern_suffix(pattern: str) -> str:
+    """The host suffix a subdomain pattern sits over: ``https://*.github.io:8443`` gives
+    ``github.io`` (a trailing dot dropped: it adds no breadth)."""
+    rest = pattern.partition("://")[2][2:]
+    host = rest if rest.endswith("]") else rest.rsplit(":", 1)[0] if ":" in rest else rest
+    return host.removesuffix(".")
+
+
 def check_subdomain_pattern(entry: str) -> None:
     """Check ``scheme://*.host[:port]``: one or more labels in front of a fixed suffix, same scheme
     and port. Raise ValueError with a reason when *entry* is not such a pattern."""
@@ -98,7 +197,7 @@ def check_subdomain_pattern(entry: str) -> None:
     example = f"{scheme}://x{rest[1:]}"
     if not is_serialized_origin(example):
         raise ValueError(explain_bad_origin(example).replace("x.", "*.", 1))
-    host = rest[2:].rsplit(":", 1)[0] if not rest.endswith("]") else rest[2:]
+    host = pattern_suffix(entry)
     if "." not in host and host != "localhost":
         raise ValueError(
             f"*.{host} is too broad: it would allow every site under a top-level domain"

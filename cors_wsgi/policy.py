@@ -12,40 +12,42 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Final, NoReturn
+from typing import TYPE_CHECKING, Final, NoReturn
 
+from ._regex import ambiguous_repetition
 from .decision import DEBUG_HEADER, VARY_ORIGIN, Decision, Header, Reason
 from .errors import ConfigError, Problem
+from .fetch import NORMALISED_METHODS, preflight_reasons, unsafe_header_names
 from .origins import (
     MAX_ORIGIN_LENGTH,
     check_subdomain_pattern,
     explain_bad_origin,
     is_serialized_origin,
     matches_subdomain_pattern,
+    pattern_suffix,
 )
 
 if TYPE_CHECKING:
     from os import PathLike
 
-try:  # the regex parser: re._parser since Python 3.11, sre_parse before
-    from re import _constants as _regex_constants  # type: ignore[attr-defined]
-    from re import _parser as _regex_parser  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _regex_constants
-    import sre_parse as _regex_parser
-
-_REPEATS: Final = {
-    getattr(_regex_constants, name)
-    for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
-    if hasattr(_regex_constants, name)
-}
-_BRANCH: Final = _regex_constants.BRANCH
-_SUBPATTERN: Final = _regex_constants.SUBPATTERN
-_ASSERTS: Final = {_regex_constants.ASSERT, _regex_constants.ASSERT_NOT}
-_ATOMIC_GROUP: Final = getattr(_regex_constants, "ATOMIC_GROUP", None)
-_MAXREPEAT: Final = _regex_constants.MAXREPEAT
+    from publicsuffixlist import PublicSuffixList
 
 ANY: Final = "*"
+
+#: Origins nobody can own (the reserved .invalid top-level domain, RFC 6761): a regex that
+#: allows one of them allows origins at random, as ``*`` does.
+UNOWNABLE_ORIGINS: Final = (
+    "https://cors-wsgi-probe.invalid",
+    "http://cors-wsgi-probe.invalid",
+    "https://a.b.cors-wsgi-probe.invalid",
+    "https://cors-wsgi-probe.invalid:8443",
+)
+#: Why ``*`` (and anything as broad) cannot go with credentials; one wording for every key.
+_ANY_WITH_CREDENTIALS: Final = (
+    "cannot be combined with allow_credentials=true: browsers reject '*' with credentials, "
+    "and echoing every origin instead would let any site read users' data; "
+    "list the trusted origins"
+)
 
 #: Defaults, documented in README.md's configuration reference.
 DEFAULT_METHODS: Final = ("GET", "HEAD", "POST")
@@ -71,6 +73,7 @@ MAX_CACHED_REQUEST_HEADERS: Final = 1024
 PREFLIGHT_VARY: Final = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 PREFLIGHT_VARY_PNA: Final = PREFLIGHT_VARY + ", Access-Control-Request-Private-Network"
 
+_INTERPOLATION: Final = re.compile(r"%\([^)]*\)")
 _TRUE: Final = frozenset({"true", "yes", "on", "1"})
 _FALSE: Final = frozenset({"false", "no", "off", "0"})
 _LIST_SEPARATOR: Final = re.compile(r"[,\s]+")
@@ -99,9 +102,15 @@ class CORSPolicy:
         port), ``null`` (only when listed), or ``"*"`` for any origin. A string is split on
         commas and whitespace. Default: none.
     :param allow_origin_regex: a regular expression an origin must match in full (never a
-        search). Never matches ``null``. Default: ``None``.
-    :param allow_methods: methods a preflight may ask for, compared case-sensitively as the Fetch
-        standard does, or ``"*"`` (the requested method is echoed). Default: GET, HEAD, POST.
+        search), a compiled :class:`re.Pattern`, or a list of them (any may match); a string
+        holding several lines is one regex per line. Never matches ``null`` or an origin that
+        is not serialized as browsers send it. Regexes that can backtrack exponentially are
+        refused, and so are regexes that match origins nobody can own when credentials are on.
+        Default: none.
+    :param allow_methods: methods a preflight may ask for, or ``"*"`` (the requested method is
+        echoed). DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased, as browsers
+        upper-case them; any other method is compared case-sensitively, as the Fetch standard
+        does. Default: GET, HEAD, POST.
     :param allow_headers: request headers a preflight may ask for (case-insensitive), or ``"*"``
         (the requested names are echoed, so ``Authorization`` is covered too). Accept,
         Accept-Language, Content-Language and Content-Type are always allowed. Default: none more.
@@ -112,8 +121,10 @@ class CORSPolicy:
         auth). Refused together with ``"*"`` or ``null`` origins. Default: False.
     :param max_age: seconds a browser may cache a preflight answer; ``None`` omits the header
         (browsers then use 5 s), ``0`` sends 0. Default: 600.
-    :param allow_private_network: answer Private Network Access preflights with
-        ``Access-Control-Allow-Private-Network: true``. Refused with ``"*"`` origins.
+    :param allow_private_network: legacy: answer Private Network Access preflights with
+        ``Access-Control-Allow-Private-Network: true``. No current browser sends them (Chromium
+        replaced them with the Local Network Access permission prompt); when off, such a
+        preflight is answered as any other, without that header. Refused with ``"*"`` origins.
         Default: False.
     :param keep_app_cors_headers: when the application's response already carries
         ``Access-Control-*`` headers, let them stand and add none (``Vary`` is still merged);
@@ -135,7 +146,7 @@ class CORSPolicy:
         "_headers",
         "_methods",
         "_origin_patterns",
-        "_origin_regex",
+        "_origin_regexes",
         "_preflight_extra",
         "_preflight_vary",
         "_refused_actual",
@@ -157,7 +168,7 @@ class CORSPolicy:
     )
 
     allow_origins: tuple[str, ...]
-    allow_origin_regex: str | None
+    allow_origin_regex: tuple[str | re.Pattern[str], ...]
     allow_methods: tuple[str, ...] | str
     allow_headers: tuple[str, ...] | str
     expose_headers: tuple[str, ...] | str
@@ -173,7 +184,7 @@ class CORSPolicy:
     _refused_actual: dict[str, Decision]  # by reason: refusals do not depend on the origin
     _exact_origins: frozenset[str]
     _origin_patterns: frozenset[str]  # "https://*.example.org", matched label by label
-    _origin_regex: re.Pattern[str] | None
+    _origin_regexes: tuple[re.Pattern[str], ...]
     _methods: frozenset[str] | None  # None: any method
     _headers: frozenset[str] | None  # lower-cased; None: any header
     _actual_extra: tuple[Header, ...]
@@ -188,7 +199,7 @@ class CORSPolicy:
         self,
         *,
         allow_origins: Iterable[str] | str = (),
-        allow_origin_regex: str | None = None,
+        allow_origin_regex: str | re.Pattern[str] | Iterable[str | re.Pattern[str]] | None = None,
         allow_methods: Iterable[str] | str = DEFAULT_METHODS,
         allow_headers: Iterable[str] | str = (),
         expose_headers: Iterable[str] | str = (),
@@ -204,7 +215,10 @@ class CORSPolicy:
             problems.extend(_unknown_key_problems(unknown))
 
         origins = _split_list("allow_origins", allow_origins, problems)
-        methods = _split_list("allow_methods", allow_methods, problems)
+        methods = tuple(
+            m.upper() if m.upper() in NORMALISED_METHODS else m
+            for m in _split_list("allow_methods", allow_methods, problems)
+        )
         headers = _split_list("allow_headers", allow_headers, problems)
         exposed = _split_list("expose_headers", expose_headers, problems)
         credentials = _parse_bool("allow_credentials", allow_credentials, problems)
@@ -212,19 +226,35 @@ class CORSPolicy:
         debug_header = _parse_bool("debug", debug, problems)
         keep_app = _parse_bool("keep_app_cors_headers", keep_app_cors_headers, problems)
         max_age_seconds = _parse_max_age(max_age, problems)
-        regex = _parse_regex(allow_origin_regex, problems)
+        regex_sources, regexes = _parse_regexes(allow_origin_regex, problems)
 
         allow_any, exact, patterns = _compile_origins(origins, problems)
         if allow_any and credentials:
-            problems.append(
-                Problem(
-                    "allow_origins",
-                    ANY,
-                    "'*' cannot be combined with allow_credentials=true: browsers reject it, "
-                    "and echoing every origin instead would let any site read users' data; "
-                    "list the trusted origins",
-                )
-            )
+            problems.append(Problem("allow_origins", ANY, f"'*' {_ANY_WITH_CREDENTIALS}"))
+        if credentials:
+            for source, regex in zip(regex_sources, regexes, strict=True):
+                unowned = matches_unownable(regex)
+                if unowned:
+                    problems.append(
+                        Problem(
+                            "allow_origin_regex",
+                            source,
+                            f"matches origins nobody can own (such as {unowned}), so like '*' "
+                            f"it {_ANY_WITH_CREDENTIALS}",
+                        )
+                    )
+            for pattern in sorted(patterns):
+                suffix = public_suffix_under(pattern)
+                if suffix:
+                    problems.append(
+                        Problem(
+                            "allow_origins",
+                            pattern,
+                            f"{suffix} is a public suffix (anyone can register a site under "
+                            "it), so this wildcard with allow_credentials=true would let "
+                            "strangers read users' data; list your own sites",
+                        )
+                    )
         if "null" in exact and credentials:
             problems.append(
                 Problem(
@@ -251,7 +281,7 @@ class CORSPolicy:
 
         set_ = object.__setattr__  # the class forbids assignment; this is construction
         set_(self, "allow_origins", origins)
-        set_(self, "allow_origin_regex", allow_origin_regex)
+        set_(self, "allow_origin_regex", regex_sources)
         set_(self, "allow_methods", _any_or_tuple(methods))
         set_(self, "allow_headers", _any_or_tuple(headers))
         set_(self, "expose_headers", _any_or_tuple(exposed))
@@ -265,13 +295,9 @@ class CORSPolicy:
         # A fixed "*" answer is the same for every origin; anything else must say Vary: Origin.
         set_(self, "varies_by_origin", not allow_any)
         vary = (VARY_ORIGIN,) if self.varies_by_origin else ()
-        set_(self, "no_origin_decision", self._decision(False, Reason.NO_ORIGIN, vary))
-        set_(self, "same_origin_decision", self._decision(False, Reason.SAME_ORIGIN, vary))
-        refusals = (Reason.INVALID_ORIGIN, Reason.ORIGIN_NOT_ALLOWED)
-        set_(self, "_refused_actual", {r: self._decision(False, r, vary) for r in refusals})
         set_(self, "_exact_origins", exact)
         set_(self, "_origin_patterns", patterns)
-        set_(self, "_origin_regex", regex)
+        set_(self, "_origin_regexes", regexes)
         set_(self, "_methods", None if methods == (ANY,) else frozenset(methods))
         set_(
             self,
@@ -282,6 +308,17 @@ class CORSPolicy:
         )
         set_(self, "_actual_extra", self._build_actual_extra())
         set_(self, "_preflight_extra", self._build_preflight_extra())
+        if allow_any:
+            # Fetch, "CORS protocol and HTTP caches": a static "*" is sent on every response,
+            # CORS or not, and without Vary, so a cached non-CORS answer serves a later fetch.
+            # https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches
+            static = (("Access-Control-Allow-Origin", ANY), *self._actual_extra)
+            set_(self, "no_origin_decision", self._decision(False, Reason.NO_ORIGIN, static))
+        else:
+            set_(self, "no_origin_decision", self._decision(False, Reason.NO_ORIGIN, vary))
+        set_(self, "same_origin_decision", self._decision(False, Reason.SAME_ORIGIN, vary))
+        refusals = (Reason.INVALID_ORIGIN, Reason.ORIGIN_NOT_ALLOWED)
+        set_(self, "_refused_actual", {r: self._decision(False, r, vary) for r in refusals})
         # Per-instance caches (not methods decorated with lru_cache, which would keep every
         # policy alive); the decide_* methods bound the length of what they remember.
         set_(self, "actual_decisions", {})
@@ -388,10 +425,16 @@ class CORSPolicy:
     ) -> Decision:
         """Decide a request from its facts, exactly as the middleware would; no WSGI needed.
 
+        Give either what the page asks for (``evaluate(origin, "PUT", {"X-Api-Key": "1"})``)
+        or a raw preflight (``"OPTIONS"`` with ``Access-Control-Request-Method`` among
+        *request_headers*). When the page's method or headers make the browser send a
+        preflight first (the Fetch standard's safelists), a refused preflight is the answer:
+        the browser never sends the request. Otherwise the decision is the request's own.
+
         :param origin: the ``Origin`` header, or None when absent.
-        :param method: the request method; ``OPTIONS`` with ``Access-Control-Request-Method``
-            in *request_headers* is a preflight.
-        :param request_headers: request headers by name (case-insensitive); those read are
+        :param method: the request method, as passed to ``fetch()`` (``put`` is sent as PUT).
+        :param request_headers: request headers by name (case-insensitive), with values where
+            they matter (``Content-Type: application/json`` needs a preflight). Also read:
             ``Access-Control-Request-Method``, ``-Headers`` and ``-Private-Network``.
         :param request_origin: the server's own origin (``https://api.example.com``): a
             request from it is ``same_origin``, not refused.
@@ -409,6 +452,16 @@ class CORSPolicy:
                 found.get("access-control-request-private-network") == "true",
             )
         else:
+            method = method.upper() if method.upper() in NORMALISED_METHODS else method
+            page_headers = [
+                (name, value) for name, value in found.items() if not name.startswith("access-")
+            ]
+            if preflight_reasons(method, page_headers):
+                preflight = self.decide_preflight(
+                    origin, method, ",".join(unsafe_header_names(page_headers))
+                )
+                if not preflight.allowed:
+                    return preflight
             decision = self.decide_actual(origin)
         if is_same_origin(decision, origin, request_origin):
             return self.same_origin_decision
@@ -429,9 +482,9 @@ class CORSPolicy:
             return Reason.INVALID_ORIGIN
         if self._origin_patterns and matches_subdomain_pattern(origin, self._origin_patterns):
             return Reason.ALLOWED
-        regex = self._origin_regex
-        if regex is not None and regex.fullmatch(origin):
-            return Reason.ALLOWED
+        for regex in self._origin_regexes:
+            if regex.fullmatch(origin):
+                return Reason.ALLOWED
         return Reason.ORIGIN_NOT_ALLOWED
 
     def _decide_actual_uncached(self, origin: str) -> Decision:
@@ -489,9 +542,6 @@ class CORSPolicy:
                 allowed_headers is not None and name not in allowed_headers
             ):
                 return self._refuse_preflight(Reason.HEADER_NOT_ALLOWED, name)
-        if private_network and not self.allow_private_network:
-            return self._refuse_preflight(Reason.PRIVATE_NETWORK_NOT_ALLOWED)
-
         headers: list[Header] = [
             ("Access-Control-Allow-Origin", ANY if self.allow_any_origin else origin),
             *self._preflight_extra,
@@ -502,7 +552,9 @@ class CORSPolicy:
             # Echo the names rather than send "*": a literal "*" never covers Authorization
             # and means nothing to browsers on credentialed requests.
             headers.append(("Access-Control-Allow-Headers", ", ".join(requested)))
-        if private_network:
+        if private_network and self.allow_private_network:
+            # No current engine asks any more; when the option is off the preflight is answered
+            # as any other, since a 403 turned Chrome 104-141's PNA warning into a failure.
             headers.append(("Access-Control-Allow-Private-Network", "true"))
         vary = self._preflight_vary
         headers.append(("Vary", vary))
@@ -534,16 +586,34 @@ class CORSPolicy:
 
 
 def read_ini(path: str | PathLike[str]) -> dict[str, dict[str, str]]:
-    """Every section of an INI file, in file order, values uninterpolated; a PasteDeploy
-    ``use`` key is dropped, since it names the filter rather than an option."""
-    # No DEFAULT inheritance: a [DEFAULT] key is not an option of every section.
-    parser = configparser.ConfigParser(interpolation=None, default_section="\0none")
+    """Every section of an INI file, in file order, as configparser reads it: keys of a
+    ``[DEFAULT]`` section apply to every section. A PasteDeploy ``use`` key is dropped, since it
+    names the filter rather than an option.
+
+    :raises ConfigError: for a value holding ``%(name)s``, an interpolation that only
+        PasteDeploy performs (cors_wsgi reads values as written).
+    """
+    parser = configparser.ConfigParser(interpolation=None)
     with open(path, encoding="utf-8") as file:
         parser.read_file(file)
-    return {
+    sections = {
         name: {key: value for key, value in parser.items(name) if key != "use"}
         for name in parser.sections()
     }
+    problems = [
+        Problem(
+            f"[{name}] {key}",
+            value,
+            "holds %(...)s interpolation, which only PasteDeploy performs; write the value "
+            "out, or load this file through PasteDeploy (use = egg:cors_wsgi#cors)",
+        )
+        for name, options in sections.items()
+        for key, value in options.items()
+        if _INTERPOLATION.search(value)
+    ]
+    if problems:
+        raise ConfigError(problems)
+    return sections
 
 
 def is_same_origin(decision: Decision, origin: str, request_origin: str | None) -> bool:
@@ -581,7 +651,13 @@ def _split_list(key: str, value: object, problems: list[Problem]) -> tuple[str, 
         if bad:
             problems.append(Problem(key, bad[0], "every entry must be a string"))
             return ()
-        return tuple(item.strip() for item in items if item.strip())
+        blank = [index for index, item in enumerate(items) if not item.strip()]
+        if blank:
+            problems.append(
+                Problem(key, list(items), f"entry {blank[0]} is empty; remove it or fill it in")
+            )
+            return ()
+        return tuple(item.strip() for item in items)
     problems.append(Problem(key, value, "expected a list of strings or a comma-separated string"))
     return ()
 
@@ -625,62 +701,85 @@ def _parse_max_age(value: object, problems: list[Problem]) -> int | None:
     return None
 
 
-def _parse_regex(value: object, problems: list[Problem]) -> re.Pattern[str] | None:
+def _parse_regexes(
+    value: object, problems: list[Problem]
+) -> tuple[tuple[str | re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    """The regexes as given (strings stripped) and compiled; one per line of a string."""
     if value is None:
-        return None
-    if not isinstance(value, str):
-        problems.append(Problem("allow_origin_regex", value, "expected a string"))
-        return None
-    if not value.strip():
-        return None
-    try:
-        compiled = re.compile(value)
-    except re.error as error:
+        return (), ()
+    if isinstance(value, (str, re.Pattern)):
+        entries: list[object] = [value]
+        if isinstance(value, str):
+            entries = [line.strip() for line in value.splitlines() if line.strip()]
+    elif isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        entries = list(value)
+    else:
         problems.append(
-            Problem("allow_origin_regex", value, f"invalid regular expression: {error}")
+            Problem("allow_origin_regex", value, "expected a string, a re.Pattern or a list")
         )
+        return (), ()
+    sources: list[str | re.Pattern[str]] = []
+    compiled: list[re.Pattern[str]] = []
+    for entry in entries:
+        regex = _compile_regex(entry, problems)
+        if regex is not None:
+            sources.append(entry.strip() if isinstance(entry, str) else regex)
+            compiled.append(regex)
+    return tuple(sources), tuple(compiled)
+
+
+def _compile_regex(entry: object, problems: list[Problem]) -> re.Pattern[str] | None:
+    if isinstance(entry, re.Pattern):
+        if not isinstance(entry.pattern, str):
+            problems.append(Problem("allow_origin_regex", entry, "expected a str pattern"))
+            return None
+        regex: re.Pattern[str] = entry
+    elif isinstance(entry, str) and entry.strip():
+        try:
+            regex = re.compile(entry.strip())
+        except re.error as error:
+            problems.append(
+                Problem("allow_origin_regex", entry, f"invalid regular expression: {error}")
+            )
+            return None
+    else:
+        problems.append(Problem("allow_origin_regex", entry, "expected a non-empty string"))
         return None
-    if backtracks_exponentially(value):
+    ambiguity = ambiguous_repetition(regex.pattern, regex.flags)
+    if ambiguity:
         problems.append(
             Problem(
                 "allow_origin_regex",
-                value,
-                "a repetition inside a repetition, or alternatives inside one, can take "
-                "seconds per request on a crafted Origin (ReDoS); rewrite it without (for "
-                "any depth of subdomains, allow_origins = https://*.example.com does it safely)",
+                entry,
+                f"{ambiguity}, which can take seconds per request on a crafted Origin (ReDoS); "
+                "end each repeated part with a separator it cannot match, as in "
+                "([a-z0-9-]+\\.)*, or use allow_origins = https://*.example.com",
             )
         )
         return None
-    return compiled
+    return regex
 
 
-def backtracks_exponentially(pattern: str) -> bool:
-    """True when *pattern* has an unbounded repetition (``*``, ``+``, ``{n,}``) containing
-    another one, or containing alternatives: the shapes that backtrack exponentially, such as
-    ``(a+)+`` and ``(a|ab)*``."""
-    return _nested_repetition(_regex_parser.parse(pattern), inside=False)
+def matches_unownable(regex: re.Pattern[str]) -> str | None:
+    """An origin nobody can own that *regex* allows, or None."""
+    return next((o for o in UNOWNABLE_ORIGINS if regex.fullmatch(o)), None)
 
 
-def _nested_repetition(items: Any, inside: bool) -> bool:
-    for op, argument in items:
-        if op in _REPEATS:
-            _low, high, body = argument
-            unbounded = high == _MAXREPEAT
-            if unbounded and inside:
-                return True
-            if _nested_repetition(body, inside or unbounded):
-                return True
-        elif op is _BRANCH:
-            if inside:
-                return True
-            if any(_nested_repetition(branch, inside) for branch in argument[1]):
-                return True
-        elif op is _SUBPATTERN or op in _ASSERTS:
-            if _nested_repetition(argument[-1], inside):
-                return True
-        elif op is _ATOMIC_GROUP and _nested_repetition(argument, inside):
-            return True
-    return False
+def public_suffix_under(pattern: str) -> str | None:
+    """The public suffix (Public Suffix List, private section included) that the subdomain
+    *pattern* ``https://*.github.io`` sits directly over, or None."""
+    suffix = pattern_suffix(pattern)
+    if "." not in suffix:
+        return None  # single labels are refused as too broad already
+    return suffix if _public_suffix_list().is_public(suffix) else None
+
+
+@lru_cache(maxsize=1)
+def _public_suffix_list() -> PublicSuffixList:
+    """The list, parsed once per process (tens of ms) and only when a pattern needs it."""
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
 
 
 def _compile_origins(

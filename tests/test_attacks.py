@@ -84,8 +84,7 @@ def test_unescaped_regex_dot_is_a_warning_not_a_hole_we_can_close() -> None:
         pytest.param({"allow_origins": "*://app.example.com"}, "leftmost label", id="scheme wildcard"),
         pytest.param({"allow_origins": "https://*example.com"}, "leftmost label", id="wildcard without dot"),
         pytest.param({"allow_origin_regex": r"https://(a+)+\.example\.com"}, "ReDoS", id="nested repetition"),
-        pytest.param({"allow_origin_regex": r"https://(a|ab)*\.example\.com"}, "ReDoS", id="alternatives repeated"),
-        pytest.param({"allow_origin_regex": r"https://([a-z]+\.)*example\.com"}, "https://*.example.com", id="subdomain regex"),
+        pytest.param({"allow_origin_regex": r"https://(a|a)*\.example\.com"}, "ReDoS", id="alternatives repeated"),
         pytest.param({"allow_origins": "*", "allow_private_network": True}, "private-network", id="star + PNA"),
     ],
 )  # fmt: skip

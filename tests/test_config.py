@@ -15,7 +15,7 @@ def test_defaults() -> None:
     policy = CORSPolicy()
     assert policy.options() == {
         "allow_origins": (),
-        "allow_origin_regex": None,
+        "allow_origin_regex": (),
         "allow_methods": ("GET", "HEAD", "POST"),
         "allow_headers": (),
         "expose_headers": (),

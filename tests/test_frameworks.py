@@ -57,7 +57,7 @@ def test_preflight_then_json_post(api: TestApp) -> None:
             "Access-Control-Request-Headers": "content-type,authorization",
         },
     )
-    assert preflight.status_int == 204
+    assert preflight.status_int == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == ORIGIN
     response = api.post(
         "/api/items",

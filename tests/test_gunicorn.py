@@ -32,7 +32,7 @@ def test_example_behind_gunicorn(target: list[str]) -> None:
                 "Access-Control-Request-Headers": "content-type, authorization",
             },
         )
-        assert status == 204
+        assert status == 200
         assert headers["Access-Control-Allow-Origin"] == ORIGIN
         assert "authorization" in headers["Access-Control-Allow-Headers"].lower()
         assert body == b""

@@ -40,10 +40,24 @@ def test_no_origin_passes_through_with_vary_origin(app: RecordingApp) -> None:
     assert app.calls == [("GET", "/items")]
 
 
-def test_no_origin_with_fixed_star_adds_nothing(app: RecordingApp) -> None:
-    response = client({"allow_origins": "*"}, app).get("/")
-    assert cors_headers(response) == {}
+def test_no_origin_with_fixed_star_sends_the_static_answer(app: RecordingApp) -> None:
+    """Fetch, "CORS protocol and HTTP caches": a static * goes on every response, without Vary,
+    so a cached answer to a navigation also serves a later cross-origin fetch."""
+    response = client({"allow_origins": "*", "expose_headers": "X-Total-Count"}, app).get("/")
+    assert cors_headers(response) == {
+        "access-control-allow-origin": "*",
+        "access-control-expose-headers": "X-Total-Count",
+    }
     assert header_values(response, "Vary") == []
+    with_origin = client({"allow_origins": "*"}, app).get("/", headers={"Origin": EVIL})
+    assert with_origin.headers["Access-Control-Allow-Origin"] == "*"
+    assert header_values(with_origin, "Vary") == []
+
+
+def test_no_origin_with_a_listed_origin_says_only_vary(app: RecordingApp) -> None:
+    response = client({"allow_origins": [ALLOWED]}, app).get("/")
+    assert cors_headers(response) == {}
+    assert header_values(response, "Vary") == ["Origin"]
 
 
 def test_refused_origin_also_says_vary_origin() -> None:
@@ -138,7 +152,7 @@ def test_allowed_preflight_is_answered_without_the_app(app: RecordingApp) -> Non
     response = client(QUICKSTART, app).options(
         "/items", headers=preflight(ALLOWED, "PUT", "content-type,authorization")
     )
-    assert response.status_int == 204
+    assert response.status_int == 200
     assert response.body == b""
     assert app.calls == []
     assert cors_headers(response) == {
@@ -161,11 +175,6 @@ def test_allowed_preflight_is_answered_without_the_app(app: RecordingApp) -> Non
         pytest.param(preflight(ALLOWED, "PUT", "content-type,x-secret"), "header", id="header"),
         pytest.param(preflight("null", "GET"), "origin", id="null"),
         pytest.param(preflight("https://APP.example.com", "GET"), "origin", id="invalid origin"),
-        pytest.param(
-            preflight(ALLOWED, "GET", **{"Access-Control-Request-Private-Network": "true"}),
-            "pna",
-            id="private network not enabled",
-        ),
     ],
 )
 def test_refused_preflight_gets_no_acao_and_never_reaches_the_app(
@@ -198,7 +207,7 @@ def test_default_policy_allows_json_content_type() -> None:
     response = client({"allow_origins": [ALLOWED]}).options(
         "/", headers=preflight(ALLOWED, "POST", "content-type")
     )
-    assert response.status_int == 204
+    assert response.status_int == 200
     assert "Content-Type" in response.headers["Access-Control-Allow-Headers"]
 
 
@@ -223,6 +232,19 @@ def test_private_network_only_when_enabled_and_requested() -> None:
     assert asked.headers["Vary"].endswith("Access-Control-Request-Private-Network")
     not_asked = enabled.options("/", headers=preflight(ALLOWED, "GET"))
     assert "Access-Control-Allow-Private-Network" not in not_asked.headers
+
+
+def test_private_network_preflight_with_the_option_off_is_answered_as_any_other() -> None:
+    """No engine sends PNA preflights any more; a 403 here broke Chrome 104-141 pages."""
+    app = RecordingApp()
+    pna = {"Access-Control-Request-Private-Network": "true"}
+    response = client({"allow_origins": [ALLOWED]}, app).options(
+        "/", headers=preflight(ALLOWED, "GET", **pna)
+    )
+    assert response.status_int == 200
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "Access-Control-Allow-Private-Network" not in response.headers
+    assert app.calls == []
 
 
 def test_preflight_with_star_origin_and_no_credentials() -> None:
@@ -334,7 +356,7 @@ def test_methods_compare_case_sensitively(allowed: list[str], requested: str, ok
     response = client({"allow_origins": [ALLOWED], "allow_methods": allowed}).options(
         "/", headers=preflight(ALLOWED, requested), expect_errors=True
     )
-    assert (response.status_int == 204) is ok
+    assert (response.status_int == 200) is ok
 
 
 @pytest.mark.parametrize(
@@ -344,7 +366,7 @@ def test_header_names_compare_case_insensitively(requested: str) -> None:
     response = client({"allow_origins": [ALLOWED], "allow_headers": ["X-Api-Key"]}).options(
         "/", headers=preflight(ALLOWED, "GET", requested)
     )
-    assert response.status_int == 204
+    assert response.status_int == 200
 
 
 # -- per-path policies -------------------------------------------------------------------------
@@ -453,4 +475,4 @@ def test_keep_app_cors_headers_never_lets_two_acao_through() -> None:
 def test_keep_app_cors_headers_still_answers_preflights() -> None:
     app = RecordingApp()
     response = client(KEEP, app).options("/", headers=preflight(ALLOWED, "GET"))
-    assert response.status_int == 204 and app.calls == []
+    assert response.status_int == 200 and app.calls == []

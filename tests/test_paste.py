@@ -28,7 +28,7 @@ def test_example_pipeline() -> None:
             "Access-Control-Request-Headers": "authorization",
         },
     )
-    assert preflight.status_int == 204
+    assert preflight.status_int == 200
     assert preflight.headers["Access-Control-Max-Age"] == "600"
 
 

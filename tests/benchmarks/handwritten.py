@@ -37,7 +37,12 @@ class HandWrittenCORS:
                     h.strip().lower() in self.headers for h in requested if h.strip()
                 ):
                     start_response(
-                        "204 No Content", [("Access-Control-Allow-Origin", origin), *self.preflight]
+                        "200 OK",
+                        [
+                            ("Access-Control-Allow-Origin", origin),
+                            *self.preflight,
+                            ("Content-Length", "0"),
+                        ],
                     )
                     return []
             extra = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]

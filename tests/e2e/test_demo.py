@@ -83,7 +83,7 @@ def test_demo_page_shows_each_outcome_and_its_headers(
         assert "(no Access-Control-Allow-Origin" in wire["blocked-origin"]
         assert wire["blocked-header"].startswith("OPTIONS /api/items \u2192 403")
         assert "Access-Control-Allow-Credentials: true" in wire["credentials"]
-        assert wire["preflighted-put"].startswith("OPTIONS /api/items/7 \u2192 204")
+        assert wire["preflighted-put"].startswith("OPTIONS /api/items/7 \u2192 200")
         assert "PUT /api/items/7 \u2192 200" in wire["preflighted-put"]
         assert "GET /api/error \u2192 500" in wire["server-error"]
         page.set_viewport_size({"width": 1280, "height": 800})
