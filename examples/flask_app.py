@@ -46,4 +46,7 @@ policy = CORSPolicy(
     max_age=600,
 )
 
-application = CORSMiddleware(app, policy)
+# Wrap Flask's wsgi_app, not the app: then `flask run` and app.test_client() go through
+# cors_wsgi too, and `app` stays a Flask object for every extension.
+app.wsgi_app = CORSMiddleware(app.wsgi_app, policy)  # type: ignore[method-assign]
+application = app

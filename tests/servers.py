@@ -1,4 +1,5 @@
-"""Real servers for tests: gunicorn on 127.0.0.1, started and stopped with bounded timeouts."""
+"""Real servers for tests: gunicorn, waitress, uWSGI and the Werkzeug dev server on 127.0.0.1,
+started and stopped with bounded timeouts."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -40,12 +41,12 @@ def wait_for_port(
     raise TimeoutError(f"nothing listened on 127.0.0.1:{port} within {timeout} s")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGINT the server's process group (gunicorn stops fastest so), then SIGKILL if needed."""
+def stop(process: subprocess.Popen[bytes], how: signal.Signals = signal.SIGINT) -> None:
+    """Signal the server's process group (SIGINT: gunicorn stops fastest so), then SIGKILL."""
     if process.poll() is not None:
         return
     try:
-        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, how)
         process.wait(timeout=STOP_TIMEOUT)
     except (subprocess.TimeoutExpired, ProcessLookupError):
         with suppress(ProcessLookupError):
@@ -86,6 +87,49 @@ def gunicorn(
         stop(process)
 
 
+#: WSGI servers the examples are served by, with the command that serves ``module:app`` on
+#: 127.0.0.1:PORT (gunicorn's gthread worker, waitress, uWSGI's HTTP router with keep-alive on
+#: from the pyuwsgi wheel, and Werkzeug's threaded dev server, as ``flask run`` uses it).
+SERVERS: dict[str, Callable[[str, int], list[str]]] = {
+    "gunicorn": lambda target, port: [
+        sys.executable, "-m", "gunicorn", target, "--bind", f"127.0.0.1:{port}",
+        "--workers", "1", "--threads", "4", "--log-level", "warning", "--graceful-timeout", "2",
+    ],
+    "waitress": lambda target, port: [
+        sys.executable, "-m", "waitress", "--listen", f"127.0.0.1:{port}", "--threads", "4", target,
+    ],
+    "uwsgi": lambda target, port: [
+        str(Path(sys.executable).parent / "uwsgi"), "--http", f"127.0.0.1:{port}",
+        "--http-keepalive", "--module", target, "--master", "--processes", "1",
+        "--threads", "2", "--die-on-term", "--disable-logging", "--need-app",
+    ],
+    "werkzeug": lambda target, port: [
+        sys.executable, "-m", "tests.werkzeug_server", target, str(port),
+    ],
+}  # fmt: skip
+
+
+@contextmanager
+def serve(server: str, target: str, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Serve the WSGI app *target* (``module:app``) with *server*; yield its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        SERVERS[server](target, port),
+        cwd=PROJECT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE if server == "uwsgi" else None,  # uWSGI's banner is noise
+        start_new_session=True,
+    )
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process, signal.SIGTERM if server == "uwsgi" else signal.SIGINT)
+        if process.stderr is not None:
+            process.stderr.close()
+
+
 def request(
     base_url: str,
     method: str,
@@ -102,3 +146,25 @@ def request(
         return response.status, response.headers, response.read()
     finally:
         connection.close()
+
+
+def keeps_connection_open(
+    base_url: str, method: str, path: str, headers: Mapping[str, str]
+) -> bool:
+    """Send the request twice on one connection: True when the server answered both on it."""
+    host, port = base_url.removeprefix("http://").split(":")
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    raw = ("\r\n".join(lines) + "\r\n\r\n").encode()
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        for attempt in range(2):
+            try:
+                sock.sendall(raw)
+                response = http.client.HTTPResponse(sock, method=method)
+                response.begin()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                return False
+            if attempt == 0 and response.will_close:
+                return False
+    return True

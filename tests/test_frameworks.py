@@ -26,9 +26,34 @@ def example(request: pytest.FixtureRequest) -> Any:
 
 @pytest.fixture
 def api(example: Any) -> TestApp:
-    assert isinstance(example.application, CORSMiddleware)
-    # Wrap the bare framework app again: the example's policy is all it takes.
-    return TestApp(CORSMiddleware(example.application.app, example.policy))
+    # Flask's example wraps app.wsgi_app, the others the whole application.
+    middleware = getattr(example.application, "wsgi_app", example.application)
+    assert isinstance(middleware, CORSMiddleware)
+    assert middleware.policy == example.policy
+    return TestApp(example.application)
+
+
+def test_flask_test_client_and_flask_run_go_through_the_middleware() -> None:
+    """With app.wsgi_app wrapped, app.test_client() (and flask run) get CORS; wrapping the
+    Flask object instead would leave both without it."""
+    from examples.flask_app import app
+
+    response = app.test_client().get("/api/items", headers={"Origin": ORIGIN})
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert response.headers["Access-Control-Expose-Headers"] == "X-Total-Count"
+
+
+def test_django_test_client_bypasses_wsgi_py_so_test_through_webtest() -> None:
+    """Django's test Client calls the handler, not wsgi.py's application: no CORS there. The
+    README's advice, wrapping the application in WebTest, does go through cors_wsgi."""
+    from django.test import Client
+
+    from examples import django_app
+
+    bypassed = Client().get("/api/items", headers={"Origin": ORIGIN})
+    assert "Access-Control-Allow-Origin" not in bypassed.headers
+    through = TestApp(django_app.application).get("/api/items", headers={"Origin": ORIGIN})
+    assert through.headers["Access-Control-Allow-Origin"] == ORIGIN
 
 
 def test_examples_contain_no_cors_code_in_the_app(example: Any) -> None:
