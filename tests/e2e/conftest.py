@@ -1,4 +1,6 @@
-"""Fixtures for the browser tests: headless Chromium, a page on two origins, the API on a third.
+"""Fixtures for the browser tests: each of Chromium, Firefox and WebKit (see engines.py), a page
+on two origins, the API on a third. Every test that uses a browser runs once per engine, with
+the engine in its id.
 
 The page is served on http://127.0.0.1:A (allowed by the API's policies) and http://127.0.0.1:B
 (not allowed); the API on http://localhost:C, a different origin and site.
@@ -15,21 +17,7 @@ from typing import Any
 import pytest
 
 from ..servers import free_port, gunicorn, request
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # The Fetch standard's rule that a literal "*" never covers Authorization; Chromium applies
-    # it only with this feature on, Firefox and Safari always.
-    "--enable-features=CorsNonWildcardRequestHeadersSupport",
-]
+from .engines import ENGINES, INSTALL, Chromium, Engine, Page, missing
 
 # fetch() in the page; returns what JavaScript could see, or the error it got.
 FETCH_JS = """async ([url, init]) => {
@@ -45,13 +33,20 @@ FETCH_JS = """async ([url, init]) => {
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if not os.path.exists(CHROMIUM):
-        skip = pytest.mark.skip(
-            reason=f"{CHROMIUM} not found; install it with: sudo apt-get install -y chromium"
-        )
-        for item in items:
-            if "e2e" in item.nodeid:
-                item.add_marker(skip)
+    """Skip an engine that is not installed, except in CI, where .ci/run installs all three."""
+    if os.environ.get("CI"):
+        return
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        engine = callspec.params.get("engine") if callspec else None
+        if "test_demo" in item.nodeid:
+            engine = "chromium"
+        if not isinstance(engine, str):
+            continue
+        absent = missing(engine)
+        if absent:
+            reason = f"{engine}: {absent} not found; install with: {INSTALL[engine]}"
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
@@ -88,31 +83,34 @@ def api(page_origin: str) -> Iterator[str]:
         yield localhost(url)
 
 
+@pytest.fixture(scope="session", params=sorted(ENGINES))
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """One browser engine, started once for the session."""
+    name: str = request.param
+    started = ENGINES[name](tmp_path_factory.mktemp(f"{name}-profile"))
+    try:
+        yield started
+    finally:
+        started.quit()
+
+
 @pytest.fixture(scope="session")
-def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    # Cookies between 127.0.0.1 and localhost are third-party; allow them in this profile.
-    (profile / "Default").mkdir()
-    (profile / "Default" / "Preferences").write_text(
-        json.dumps({"profile": {"cookie_controls_mode": 0}}), encoding="utf-8"
-    )
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        context.set_default_timeout(15_000)
-        try:
-            yield context
-        finally:
-            context.close()
+def chromium_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A Playwright Chromium context, for the demo's checks of the rendered page."""
+    chromium = Chromium(tmp_path_factory.mktemp("demo-profile"))
+    try:
+        yield chromium.context
+    finally:
+        chromium.quit()
 
 
 class Browser:
     """A page opened on one origin, which runs fetch() against the API and reads its log."""
 
-    def __init__(self, page: Any, api: str) -> None:
-        self.page, self.api = page, api
+    def __init__(self, page: Page, api: str, engine: str) -> None:
+        self.page, self.api, self.engine = page, api, engine
 
     def fetch(self, url: str, **init: Any) -> dict[str, Any]:
         target = url if url.startswith("http") else self.api + url
@@ -130,14 +128,13 @@ class Browser:
 
 
 @pytest.fixture
-def browser_factory(browser_context: Any, page_server: None, api: str) -> Iterator[Any]:
-    pages: list[Any] = []
+def browser_factory(engine: Engine, page_server: None, api: str) -> Iterator[Any]:
+    pages: list[Page] = []
 
     def open_page(origin: str, api_url: str = api) -> Browser:
-        page = browser_context.new_page()
+        page = engine.open(origin + "/")
         pages.append(page)
-        page.goto(origin + "/")
-        return Browser(page, api_url)
+        return Browser(page, api_url, engine.name)
 
     request(api.replace("localhost", "127.0.0.1"), "GET", "/__reset")
     yield open_page

@@ -36,12 +36,22 @@ def api(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[byt
     """A small JSON API; every response says no-store so only the preflight cache is in play."""
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
+    if path.startswith("/literal-star/"):
+        # Hand-written CORS with literal wildcards (no cors_wsgi policy covers this path), so
+        # the engines themselves can be compared: does ACAH "*" cover Authorization?
+        headers += [("Access-Control-Allow-Origin", PAGE), ("Access-Control-Allow-Headers", "*")]
+        if environ["REQUEST_METHOD"] == "OPTIONS":
+            start_response("200 OK", [*headers, ("Content-Length", "0")])
+            return []
     status = "200 OK"
     payload: dict[str, Any] = {"path": path, "method": environ["REQUEST_METHOD"]}
     if "/error" in path:
         status, payload = "500 Internal Server Error", {"error": "server failed"}
     if path.endswith("/set-cookie"):
+        # A third-party cookie over http://localhost: the first is what Chromium accepts,
+        # WebKit refuses Secure there and keeps only the second (see the README's table).
         headers.append(("Set-Cookie", "session=s3cret; Path=/; SameSite=None; Secure"))
+        headers.append(("Set-Cookie", "plain=s3cret; Path=/"))
     payload["cookie"] = environ.get("HTTP_COOKIE", "")
     headers.append(("X-Total-Count", "42"))
     body = json.dumps(payload).encode()
@@ -64,6 +74,7 @@ def policies() -> list[tuple[str, dict[str, Any]]]:
         ("/starheaders/*", {**ok, "allow_headers": ["X-Other"] if BROKEN else "*"}),
         ("/maxage600/*", {**ok, "allow_headers": ["X-Preflight"], "max_age": 0 if BROKEN else 600}),
         ("/maxage0/*", {**ok, "allow_headers": ["X-Preflight"], "max_age": 600 if BROKEN else 0}),
+        ("/maxage3600/*", {**ok, "allow_headers": ["X-Preflight"], "max_age": 3600}),
         (
             "/methods/*",
             {**ok, "allow_methods": ["GET"] if BROKEN else ["GET", "PUT", "DELETE", "patch"]},
@@ -103,6 +114,9 @@ class Recorder:
                     "path": path,
                     "cookie": environ.get("HTTP_COOKIE", ""),
                     "headers": environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", ""),
+                    "private_network": environ.get(
+                        "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK", ""
+                    ),
                 }
             )
         return self.app(environ, start_response)

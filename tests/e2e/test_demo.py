@@ -62,10 +62,10 @@ def demo() -> Iterator[tuple[str, str]]:
 
 
 def test_demo_page_shows_each_outcome_and_its_headers(
-    demo: tuple[str, str], browser_context: Any, tmp_path: Path
+    demo: tuple[str, str], chromium_context: Any, tmp_path: Path
 ) -> None:
     url, _ = demo
-    page = browser_context.new_page()
+    page = chromium_context.new_page()
     try:
         page.goto(url + "/")
         page.wait_for_selector("body[data-done=true]", timeout=30_000)
