@@ -164,7 +164,7 @@ def load_object(spec: str) -> CORSPolicy | list[tuple[str, CORSPolicy]]:
     if isinstance(target, dict):
         return CORSPolicy.from_dict(target)
     kind = type(target).__name__
-    raise UsageError(f"{spec} is a {kind}; expected a CORSPolicy, a dict or a CORSMiddleware")
+    raise UsageError(f"{spec} is of type {kind}; expected a CORSPolicy, a dict or a CORSMiddleware")
 
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:

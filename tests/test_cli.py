@@ -217,9 +217,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
     good.write_text(ini, encoding="utf-8")
     broken = folder / "broken.ini"  # forgets Authorization and PUT
     broken.write_text(
-        ini.replace("allow_headers = Authorization", "allow_headers = X-Other").replace(
-            "GET, POST, PUT, DELETE", "GET, POST"
-        ),
+        ini.replace(
+            "allow_headers = Authorization", "allow_headers = X-Other\ndebug = true"
+        ).replace("GET, POST, PUT, DELETE", "GET, POST"),
         encoding="utf-8",
     )
     with (
@@ -247,6 +247,40 @@ def test_probe_broken_policy_fails_with_the_browser_reason(servers: dict[str, st
     assert preflight["status"] == 403
     assert not preflight["checks"][-1]["passed"]
     assert "does not have HTTP ok status" in preflight["checks"][-1]["message"]
+
+
+def test_probe_says_which_part_the_server_refused(servers: dict[str, str]) -> None:
+    code, report = run_json("probe", servers["broken"] + "/api/items/3", *PUT_WITH_AUTH)
+    assert code == 1
+    assert report["exchanges"][0]["reason"] == "method_not_allowed PUT"  # from X-CORS-Reason
+    assert report["fix"].startswith("add PUT to the server's allow_methods")
+
+
+def test_probe_preflight_only(servers: dict[str, str]) -> None:
+    code, report = run_json(
+        "probe", servers["good"] + "/api/items/3", *PUT_WITH_AUTH, "--preflight-only"
+    )
+    assert code == 0
+    assert [e["request"] for e in report["exchanges"]] == ["OPTIONS /api/items/3 (preflight)"]
+    code, report = run_json(
+        "probe", servers["good"] + "/api/items", "--origin", "https://a.example", "--preflight-only"
+    )
+    assert code == 2
+    assert "needs no preflight" in report["error"]
+
+
+@pytest.mark.parametrize(
+    ("origin", "fragment"),
+    [
+        ("https://app.example.com/", "trailing slash"),
+        ("app.example.com", "no scheme"),
+        ("http://127.1", "write http://127.0.0.1"),
+    ],
+)
+def test_probe_validates_the_origin(origin: str, fragment: str) -> None:
+    code, report = run_json("probe", "http://127.0.0.1:9/", "--origin", origin)
+    assert code == 2
+    assert fragment in report["error"]
 
 
 def test_probe_simple_request_from_a_refused_origin(servers: dict[str, str]) -> None:
@@ -286,3 +320,105 @@ def test_module_and_script_entry_points(config: Path) -> None:
         [sys.executable, "-m", "cors_wsgi"], capture_output=True, text=True, timeout=60
     )
     assert usage.returncode == 2
+
+
+# -- config from Python objects, bad files, --version ---------------------------------------------
+
+MODULE = """
+from cors_wsgi import CORSMiddleware, CORSPolicy
+
+POLICY = CORSPolicy(allow_origins=["https://app.example.com"], allow_methods=["GET", "PUT"])
+OPTIONS = {"allow_origins": "https://app.example.com"}
+MIDDLEWARE = CORSMiddleware(lambda e, s: [], [("/api/*", POLICY), ("/*", OPTIONS)])
+NOT_A_POLICY = 42
+"""
+
+
+@pytest.fixture
+def module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    (tmp_path / "cli_policy_module.py").write_text(MODULE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    yield "cli_policy_module"
+    sys.modules.pop("cli_policy_module", None)
+
+
+@pytest.mark.parametrize("attribute", ["POLICY", "OPTIONS", "MIDDLEWARE"])
+def test_check_takes_a_python_object(module: str, attribute: str) -> None:
+    code, report = run_json("check", f"{module}:{attribute}")
+    assert code == 0
+    assert report["policies"][0]["options"]["allow_origins"] == ["https://app.example.com"]
+
+
+def test_explain_takes_a_middleware_with_per_path_policies(module: str) -> None:
+    code, report = run_json(
+        "explain", f"{module}:MIDDLEWARE", "--origin", "https://app.example.com",
+        "--method", "PUT", "--path", "/api/items",
+    )  # fmt: skip
+    assert code == 0
+    code, report = run_json(
+        "explain", f"{module}:MIDDLEWARE", "--origin", "https://app.example.com",
+        "--method", "PUT", "--path", "/other",
+    )  # fmt: skip
+    assert code == 1
+    assert report["fix"] == "add PUT to allow_methods"
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        ("cli_policy_module:NOT_A_POLICY", "is of type int; expected a CORSPolicy"),
+        ("cli_policy_module:MISSING", "has no attribute MISSING"),
+        ("no_such_module_here:POLICY", "cannot import no_such_module_here"),
+    ],
+)
+def test_bad_python_object_is_a_one_line_usage_error(module: str, spec: str, fragment: str) -> None:
+    code, text = run("check", spec)
+    assert code == 2
+    assert fragment in text
+    assert len(text.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param("allow_origins = https://a.example\n", id="no section header"),
+        pytest.param("[cors]\nallow_origins\n[cors]\n", id="duplicate section"),
+        pytest.param(b"\xff\xfe\x00binary", id="binary"),
+    ],
+)
+def test_malformed_file_is_a_one_line_error_not_a_traceback(
+    tmp_path: Path, content: str | bytes
+) -> None:
+    path = tmp_path / "broken.ini"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    for command in ("check", "explain"):
+        args = [command, str(path)] + (
+            ["--origin", "https://a.example"] if command == "explain" else []
+        )
+        result = subprocess.run(
+            [sys.executable, "-m", "cors_wsgi", *args], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 2, result
+        assert "Traceback" not in result.stdout + result.stderr
+        assert len(result.stdout.strip().splitlines()) == 1
+        assert str(path) in result.stdout
+
+
+def test_version() -> None:
+    from cors_wsgi import __version__
+
+    result = subprocess.run(
+        [sys.executable, "-m", "cors_wsgi", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip().endswith(__version__)
+
+
+def test_check_warns_when_nothing_is_allowed(tmp_path: Path) -> None:
+    code, report = run_json("check", write(tmp_path, "[cors]\nmax_age = 60\n"))
+    assert code == 0
+    assert [w["key"] for w in report["warnings"]] == ["allow_origins"]
+    assert "no origin is allowed" in report["warnings"][0]["message"]
