@@ -53,7 +53,7 @@ def demo() -> Iterator[tuple[str, str]]:
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=30)
         finally:
             stop(process)  # type: ignore[arg-type]
             if process.stdout is not None:
