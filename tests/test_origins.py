@@ -1,4 +1,5 @@
-"""Origin grammar and origin matching rules, table-driven (behaviours 7 and 8)."""
+"""Origin grammar (the Fetch standard's, with hosts as the URL standard serializes them) and origin
+matching rules, table-driven."""
 
 from __future__ import annotations
 
@@ -36,6 +37,25 @@ from cors_wsgi.origins import is_serialized_origin
         pytest.param("https://..example.com", False, id="empty label"),
         pytest.param("", False, id="empty"),
         pytest.param("https://" + "a" * 2000 + ".com", False, id="over the length cap"),
+        # as the URL standard serializes hosts: what browsers really send
+        pytest.param("https://[2001:db8::1]", True, id="ipv6 compressed"),
+        pytest.param("https://[2001:0db8::1]", False, id="ipv6 leading zeros"),
+        pytest.param("https://[0:0:0:0:0:0:0:1]", False, id="ipv6 uncompressed"),
+        pytest.param("https://[::ffff:127.0.0.1]", False, id="ipv6 dotted ipv4 tail"),
+        pytest.param("https://[::ffff:7f00:1]", True, id="ipv4-mapped as browsers write it"),
+        pytest.param("https://[2001:db8:0:0:1:0:0:1]", False, id="first longest zero run"),
+        pytest.param("https://[2001:db8::1:0:0:1]", True, id="first longest run compressed"),
+        pytest.param("https://[2001:db8:0:1:1:1:1:1]", True, id="single zero not compressed"),
+        pytest.param("https://[2001:db8::2:1]", True, id="compressed run"),
+        pytest.param("http://127.1", False, id="ipv4 shorthand"),
+        pytest.param("http://0x7f.0.0.1", False, id="hex ipv4"),
+        pytest.param("http://2130706433", False, id="ipv4 as one number"),
+        pytest.param("http://127.000.0.1", False, id="octal-looking ipv4"),
+        pytest.param("http://256.0.0.1", False, id="ipv4 out of range"),
+        pytest.param("https://app.example.com.", True, id="trailing dot"),
+        pytest.param("http://127.0.0.1.", False, id="trailing dot after ipv4"),
+        pytest.param("https://app.example.com..", False, id="two trailing dots"),
+        pytest.param("http://a.example:0", False, id="port 0"),
     ],
 )
 def test_origin_grammar(value: str, valid: bool) -> None:
