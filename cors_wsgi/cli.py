@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from . import __version__
+from .core import Decider
 from .decision import DEBUG_HEADER, Decision, Reason
 from .errors import ConfigError
 from .fetch import (
@@ -32,9 +33,11 @@ from .fetch import (
     preflight_reasons,
     unsafe_header_names,
 )
-from .middleware import CORSMiddleware, load_ini
+from .middleware import CORSMiddleware
+from .options import ANY, matches_unownable, public_suffix_under
 from .origins import explain_bad_origin, is_serialized_origin
-from .policy import ANY, CORSPolicy, matches_unownable, public_suffix_under
+from .policy import CORSPolicy
+from .routes import load_ini
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 #: The longest preflight cache each engine honours, in seconds (measured: WebKit preflighted
@@ -347,11 +350,11 @@ class BrowserRequest:
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     request = BrowserRequest.from_args(args)
-    middleware = CORSMiddleware(no_app, load_config(args.config, args.section))
+    decider = Decider(load_config(args.config, args.section))
     exchanges: list[Exchange] = []
     decisions: list[Decision] = []
     if request.preflight_reasons:
-        decision = middleware.evaluate(
+        decision = decider.evaluate(
             request.origin, "OPTIONS", request.preflight_headers(), args.path
         )
         decisions.append(decision)
@@ -366,7 +369,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         exchange.reason = decision.reason + (f" {decision.detail}" if decision.detail else "")
         exchanges.append(exchange)
     if not exchanges or exchanges[-1].passed:
-        decision = middleware.evaluate(request.origin, request.method, None, args.path)
+        decision = decider.evaluate(request.origin, request.method, None, args.path)
         decisions.append(decision)
         exchange = Exchange(f"{request.method} {args.path}", 200, list(decision.headers))
         exchange.checks = check_allow_origin(
@@ -375,14 +378,9 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         exchange.reason = decision.reason
         exchanges.append(exchange)
     allowed = all(exchange.passed for exchange in exchanges)
-    policy = middleware.policy_for_path(args.path)
+    policy = decider.policy_for_path(args.path)
     fix = "" if allowed else smallest_fix(request, decisions[-1], policy, args.path)
     return report_exchanges(args, out, request, exchanges, allowed, fix)
-
-
-def no_app(environ: object, start_response: object) -> list[bytes]:
-    """explain never serves: only the middleware's choice of policy is used."""
-    return []
 
 
 def smallest_fix(
@@ -475,7 +473,7 @@ def server_fix(reason: str, origin: str) -> str:
         Reason.METHOD_NOT_ALLOWED: f"add {detail} to the server's allow_methods",
         Reason.HEADER_NOT_ALLOWED: f"add {detail} to the server's allow_headers",
     }
-    found = fixes.get(code, "")
+    found = next((fix for known, fix in fixes.items() if known == code), "")
     return f"{found} (the server refused it: {reason})" if found else ""
 
 

@@ -1,106 +1,290 @@
-"""What the decision core returns: a :class:`Decision` with a stable reason code.
+"""Deciding: one policy's answer to one request, as a :class:`Decision` with a stable reason.
 
-A decision is plain data: whether the request is allowed, why, and the exact CORS response
-headers it earns. The WSGI glue only copies those headers into the response.
+:class:`PolicyDecider` holds the decisions of one :class:`~cors_wsgi.CORSPolicy` and the two
+bounded caches that make repeated origins cheap. It knows nothing of WSGI or ASGI: request
+facts in (strings), decision out. Steps cite the Fetch standard's CORS protocol,
+https://fetch.spec.whatwg.org/#http-cors-protocol.
 """
 
 from __future__ import annotations
 
-from typing import Final, NamedTuple
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import lru_cache
+from typing import TYPE_CHECKING, Final
+
+from .options import ANY, TOKEN
+from .origins import MAX_ORIGIN_LENGTH
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .policy import CORSPolicy
+
+__all__ = [
+    "DEBUG_HEADER",
+    "DECISION_CACHE_SIZE",
+    "MAX_CACHED_REQUEST_HEADERS",
+    "MAX_REQUEST_HEADERS_LENGTH",
+    "NO_POLICY_FOR_PATH",
+    "Decision",
+    "Header",
+    "PolicyDecider",
+    "Reason",
+]
 
 Header = tuple[str, str]
 
+#: Longest ``Access-Control-Request-Headers`` value considered; longer ones are refused, which
+#: bounds the work a hostile preflight can cause. Browsers send far less.
+MAX_REQUEST_HEADERS_LENGTH: Final = 8192
 
-class Reason:
-    """Stable reason codes carried by every :class:`Decision` (documented in README.md)."""
+#: Distinct origins (and preflight shapes) whose decisions each :class:`PolicyDecider`
+#: remembers. Bounded so that a client inventing origins cannot grow memory: the origin cache
+#: is emptied when full, the preflight cache drops its least recently used entry.
+DECISION_CACHE_SIZE: Final = 1024
 
-    #: CORS headers granted.
-    ALLOWED: Final = "allowed"
-    #: No ``Origin`` header: not a CORS request; only ``Vary: Origin`` is added (under a fixed
-    #: ``*``, the static ``Access-Control-Allow-Origin: *`` instead).
-    NO_ORIGIN: Final = "no_origin"
-    #: The request's own origin: a same-origin request needs no CORS headers.
-    SAME_ORIGIN: Final = "same_origin"
-    #: Per-path policies are configured and none matches the path: untouched.
-    NO_POLICY_FOR_PATH: Final = "no_policy_for_path"
-    #: Refusals. ``Origin`` is not an origin as browsers send them (checked before matching).
-    INVALID_ORIGIN: Final = "invalid_origin"
-    ORIGIN_NOT_ALLOWED: Final = "origin_not_allowed"
-    #: The preflight asks for a method (the detail) that the policy does not allow.
-    METHOD_NOT_ALLOWED: Final = "method_not_allowed"
-    #: The preflight asks for a request header (the detail) that the policy does not allow.
-    HEADER_NOT_ALLOWED: Final = "header_not_allowed"
+#: Preflights asking for more than this many characters of headers are decided afresh each
+#: time rather than remembered, which bounds the preflight cache to about 1.3 MB.
+MAX_CACHED_REQUEST_HEADERS: Final = 1024
 
-    #: The codes that are refusals (logged at DEBUG on the ``cors_wsgi`` logger).
-    REFUSALS: Final = frozenset(
-        {
-            INVALID_ORIGIN,
-            ORIGIN_NOT_ALLOWED,
-            METHOD_NOT_ALLOWED,
-            HEADER_NOT_ALLOWED,
-        }
-    )
+DEBUG_HEADER: Final = "X-CORS-Reason"
+VARY_ORIGIN: Final[Header] = ("Vary", "Origin")
 
 
-class _DecisionFields(NamedTuple):
-    allowed: bool
-    reason: str
-    headers: tuple[Header, ...]
-    preflight: bool
-    detail: str
-    expose_response_headers: bool
-    cors_headers: tuple[Header, ...]
-    vary: str
-    refused: bool
-    keep_app_headers: bool
+class Reason(str, Enum):
+    """Stable reason codes carried by every :class:`Decision` (documented in README.md).
 
-
-class Decision(_DecisionFields):
-    """The outcome of one request under one policy: an immutable value.
-
-    ``headers`` are the CORS response headers to add, ``Vary`` included (the middleware merges
-    that one with the application's own ``Vary``). ``expose_response_headers`` asks the
-    middleware to list the response's own header names in ``Access-Control-Expose-Headers``
-    (``expose_headers="*"`` with credentials, where browsers do not honour a literal ``*``).
-    ``cors_headers`` (all but ``Vary``) and ``vary`` (its value) split ``headers`` once, for
-    the middleware's hot path; ``refused`` says whether ``reason`` is one of
-    :attr:`Reason.REFUSALS`. ``keep_app_headers``: when the response already carries
-    ``Access-Control-*`` headers, they stand and ``headers`` (but ``Vary``) are not added.
+    Members are strings: ``Reason.ALLOWED == "allowed"``, and they print as their value.
     """
 
-    __slots__ = ()
+    #: CORS headers granted.
+    ALLOWED = "allowed"
+    #: No ``Origin`` header: not a CORS request; only ``Vary: Origin`` is added (under a fixed
+    #: ``*``, the static ``Access-Control-Allow-Origin: *`` instead).
+    NO_ORIGIN = "no_origin"
+    #: The request's own origin: a same-origin request needs no CORS headers.
+    SAME_ORIGIN = "same_origin"
+    #: Per-path policies are configured and none matches the path: untouched.
+    NO_POLICY_FOR_PATH = "no_policy_for_path"
+    #: Refusals. ``Origin`` is not an origin as browsers send them (checked before matching).
+    INVALID_ORIGIN = "invalid_origin"
+    ORIGIN_NOT_ALLOWED = "origin_not_allowed"
+    #: The preflight asks for a method (the detail) that the policy does not allow.
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    #: The preflight asks for a request header (the detail) that the policy does not allow.
+    HEADER_NOT_ALLOWED = "header_not_allowed"
 
-    def __new__(
-        cls,
+    def __str__(self) -> str:  # "allowed", not "Reason.ALLOWED", in messages and logs
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return self.value.__format__(spec)
+
+
+#: The codes that are refusals (logged at DEBUG on the ``cors_wsgi`` logger).
+REFUSALS: Final = frozenset(
+    {
+        Reason.INVALID_ORIGIN,
+        Reason.ORIGIN_NOT_ALLOWED,
+        Reason.METHOD_NOT_ALLOWED,
+        Reason.HEADER_NOT_ALLOWED,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome of one request under one policy: an immutable value.
+
+    ``headers`` are the CORS response headers to add, ``Vary`` included (merged with the
+    application's own ``Vary``). ``expose_response_headers`` asks for the response's own header
+    names in ``Access-Control-Expose-Headers`` (``expose_headers="*"`` with credentials, where
+    browsers do not honour a literal ``*``). ``keep_app_cors_headers``: the response's own
+    ``Access-Control-*`` headers, if any, stand and ``headers`` (but ``Vary``) are not added.
+
+    Derived when the value is made (so :func:`dataclasses.replace` keeps them right):
+    ``cors_headers`` (all but ``Vary``), ``vary`` (its value, or "") and ``refused``.
+    """
+
+    allowed: bool
+    reason: Reason
+    headers: tuple[Header, ...] = ()
+    preflight: bool = False
+    detail: str = ""
+    expose_response_headers: bool = False
+    keep_app_cors_headers: bool = False
+    cors_headers: tuple[Header, ...] = field(init=False, repr=False, compare=False)
+    vary: str = field(init=False, repr=False, compare=False)
+    refused: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__  # frozen: derived fields are set once, here
+        set_(self, "cors_headers", tuple(h for h in self.headers if h[0] != "Vary"))
+        set_(self, "vary", next((value for name, value in self.headers if name == "Vary"), ""))
+        set_(self, "refused", self.reason in REFUSALS)
+
+
+#: What requests on paths without a policy get: nothing.
+NO_POLICY_FOR_PATH: Final = Decision(False, Reason.NO_POLICY_FOR_PATH)
+
+
+class PolicyDecider:
+    """Decides requests under one policy, remembering decisions per origin and per preflight.
+
+    Thread-safe: the caches are plain dict and ``lru_cache`` operations, and a decision is
+    the same whichever thread computes it. Each instance owns its caches, bounded by
+    :data:`DECISION_CACHE_SIZE`; nothing is shared between instances.
+    """
+
+    __slots__ = (
+        "_actual",
+        "_preflight",
+        "_refused_actual",
+        "cached_actual",
+        "no_origin",
+        "policy",
+        "same_origin",
+    )
+
+    def __init__(self, policy: CORSPolicy) -> None:
+        self.policy = policy
+        vary = (VARY_ORIGIN,) if policy.varies_by_origin else ()
+        if policy.allow_any_origin:
+            # Fetch, "CORS protocol and HTTP caches": a static "*" is sent on every response,
+            # CORS or not, and without Vary, so a cached non-CORS answer serves a later fetch.
+            # https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches
+            static = (("Access-Control-Allow-Origin", ANY), *policy.actual_extra)
+            self.no_origin = self._decision(False, Reason.NO_ORIGIN, static)
+        else:
+            self.no_origin = self._decision(False, Reason.NO_ORIGIN, vary)
+        self.same_origin = self._decision(False, Reason.SAME_ORIGIN, vary)
+        self._refused_actual = {
+            reason: self._decision(False, reason, vary)
+            for reason in (Reason.INVALID_ORIGIN, Reason.ORIGIN_NOT_ALLOWED)
+        }
+        self._actual: dict[str, Decision] = {}
+        #: ``cached_actual(origin)``: the remembered decision for an actual request, or None.
+        self.cached_actual: Callable[[str], Decision | None] = self._actual.get
+        self._preflight = lru_cache(DECISION_CACHE_SIZE)(self._decide_preflight)
+
+    @property
+    def remembered(self) -> int:
+        """How many actual-request decisions are remembered now (at most the cache size)."""
+        return len(self._actual)
+
+    def actual(self, origin: str) -> Decision:
+        """Decide an actual (non-preflight) request carrying this ``Origin`` value."""
+        decision = self._actual.get(origin)
+        if decision is None:
+            decision = self._decide_actual(origin)
+            if len(origin) <= MAX_ORIGIN_LENGTH:  # oversized values are never remembered
+                if len(self._actual) >= DECISION_CACHE_SIZE:
+                    self._actual.clear()  # bounded; cheaper than LRU bookkeeping
+                self._actual[origin] = decision
+        return decision
+
+    def preflight(
+        self,
+        origin: str,
+        request_method: str,
+        request_headers: str = "",
+        private_network: bool = False,
+    ) -> Decision:
+        """Decide a preflight; *request_headers* is the raw ``-Request-Headers`` value."""
+        if len(origin) > MAX_ORIGIN_LENGTH:
+            return self._refuse_preflight(Reason.INVALID_ORIGIN, "(value too long)")
+        if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:
+            return self._refuse_preflight(Reason.HEADER_NOT_ALLOWED, "(value too long)")
+        if len(request_headers) > MAX_CACHED_REQUEST_HEADERS:
+            return self._decide_preflight(origin, request_method, request_headers, private_network)
+        return self._preflight(origin, request_method, request_headers, private_network)
+
+    def _origin_refusal(self, origin: str) -> Reason | None:
+        allowed = self.policy.matcher.match(origin)
+        if allowed:
+            return None
+        return Reason.INVALID_ORIGIN if allowed is None else Reason.ORIGIN_NOT_ALLOWED
+
+    def _decide_actual(self, origin: str) -> Decision:
+        # https://fetch.spec.whatwg.org/#http-responses: ACAO is the origin (or "*").
+        refusal = self._origin_refusal(origin)
+        if refusal is not None:
+            return self._refused_actual[refusal]
+        policy = self.policy
+        allow_origin = ANY if policy.allow_any_origin else origin
+        return self._decision(
+            True,
+            Reason.ALLOWED,
+            (("Access-Control-Allow-Origin", allow_origin), *policy.actual_extra),
+            expose_response_headers=policy.allow_credentials and policy.expose_headers == ANY,
+        )
+
+    def _decide_preflight(
+        self, origin: str, request_method: str, request_headers: str, private_network: bool
+    ) -> Decision:
+        # https://fetch.spec.whatwg.org/#cors-preflight-fetch, as the server answers it.
+        refusal = self._origin_refusal(origin)
+        if refusal is not None:
+            return self._refuse_preflight(refusal)
+        policy = self.policy
+        methods = policy.method_set
+        if not TOKEN.fullmatch(request_method) or (
+            methods is not None and request_method not in methods
+        ):
+            return self._refuse_preflight(Reason.METHOD_NOT_ALLOWED, request_method)
+        # "get, decode, and split" the header list: lower-case names, empty items dropped.
+        requested = [n for n in (p.strip().lower() for p in request_headers.split(",")) if n]
+        allowed_headers = policy.header_set
+        for name in requested:
+            if not TOKEN.fullmatch(name) or (
+                allowed_headers is not None and name not in allowed_headers
+            ):
+                return self._refuse_preflight(Reason.HEADER_NOT_ALLOWED, name)
+
+        headers: list[Header] = [
+            ("Access-Control-Allow-Origin", ANY if policy.allow_any_origin else origin),
+            *policy.preflight_extra,
+        ]
+        if methods is None:
+            headers.append(("Access-Control-Allow-Methods", request_method))
+        if allowed_headers is None and requested:
+            # Echo the names rather than send "*": a literal "*" never covers Authorization
+            # and means nothing to browsers on credentialed requests.
+            headers.append(("Access-Control-Allow-Headers", ", ".join(requested)))
+        if private_network and policy.allow_private_network:
+            # No current engine asks any more; when the option is off the preflight is answered
+            # as any other, since a 403 turned Chrome 104-141's PNA warning into a failure.
+            headers.append(("Access-Control-Allow-Private-Network", "true"))
+        headers.append(("Vary", policy.preflight_vary))
+        return self._decision(True, Reason.ALLOWED, tuple(headers), preflight=True)
+
+    def _refuse_preflight(self, reason: Reason, detail: str = "") -> Decision:
+        # Fetch: "the 403 status can be used, coupled with omitting the relevant headers".
+        vary = (("Vary", self.policy.preflight_vary),)
+        return self._decision(False, reason, vary, preflight=True, detail=detail)
+
+    def _decision(
+        self,
         allowed: bool,
-        reason: str,
+        reason: Reason,
         headers: tuple[Header, ...],
+        *,
         preflight: bool = False,
         detail: str = "",
         expose_response_headers: bool = False,
-        keep_app_headers: bool = False,
     ) -> Decision:
-        cors_headers = []
-        vary = ""
-        for header in headers:
-            if header[0] == "Vary":
-                vary = header[1]
-            else:
-                cors_headers.append(header)
-        return super().__new__(
-            cls, allowed, reason, headers, preflight, detail, expose_response_headers,
-            tuple(cors_headers), vary, reason in Reason.REFUSALS, keep_app_headers,
-        )  # fmt: skip
-
-    def __repr__(self) -> str:
-        return (
-            f"Decision(allowed={self.allowed!r}, reason={self.reason!r}, headers={self.headers!r}"
-            f", preflight={self.preflight!r}, detail={self.detail!r})"
+        """Build a decision, with the debug header when the policy asks for it."""
+        if self.policy.debug:
+            # Only a method or header name (a token) may follow the code: never the Origin.
+            shown = f"{reason} {detail}" if detail and TOKEN.fullmatch(detail) else str(reason)
+            headers = (*headers, (DEBUG_HEADER, shown))
+        return Decision(
+            allowed,
+            reason,
+            headers,
+            preflight,
+            detail,
+            expose_response_headers,
+            self.policy.keep_app_cors_headers,
         )
-
-
-VARY_ORIGIN: Final[Header] = ("Vary", "Origin")
-DEBUG_HEADER: Final = "X-CORS-Reason"
-
-#: What requests on paths without a policy get: nothing.
-NO_POLICY_FOR_PATH: Final = Decision(False, Reason.NO_POLICY_FOR_PATH, ())

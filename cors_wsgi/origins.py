@@ -202,3 +202,47 @@ def check_subdomain_pattern(entry: str) -> None:
         raise ValueError(
             f"*.{host} is too broad: it would allow every site under a top-level domain"
         )
+
+
+class OriginMatcher:
+    """The compiled origin allowlist of a policy: exact origins, subdomain patterns, regexes,
+    or any origin. :meth:`match` checks the origin grammar before any pattern or regex sees
+    the value, so nothing that is not a browser's origin is ever matched."""
+
+    __slots__ = ("allow_any", "exact", "patterns", "regexes")
+
+    def __init__(
+        self,
+        allow_any: bool,
+        exact: frozenset[str],
+        patterns: frozenset[str],
+        regexes: tuple[re.Pattern[str], ...],
+    ) -> None:
+        self.allow_any, self.exact, self.patterns, self.regexes = (
+            allow_any,
+            exact,
+            patterns,
+            regexes,
+        )
+
+    def match(self, origin: str) -> bool | None:
+        """True when *origin* is allowed, False when not, None when it is no valid origin."""
+        if self.allow_any or origin in self.exact:  # exact entries are valid by construction
+            return True
+        if origin == "null":  # only ever allowed by listing it (an exact entry above)
+            return False
+        if not is_serialized_origin(origin):
+            return None
+        if self.patterns and matches_subdomain_pattern(origin, self.patterns):
+            return True
+        return any(regex.fullmatch(origin) for regex in self.regexes)
+
+
+def server_origin(scheme: str, host: str) -> str:
+    """The origin of a server reached as *scheme* with this ``Host`` value, serialized as
+    browsers send it (lower case, default port left out)."""
+    host = host.lower()
+    default = DEFAULT_PORTS.get(scheme)
+    if default and host.endswith(f":{default}"):
+        host = host[: -len(default) - 1]
+    return f"{scheme}://{host}"

@@ -21,7 +21,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .middleware import CORSMiddleware
-from .policy import CORSPolicy, parse_bool
+from .options import parse_bool
+from .policy import CORSPolicy
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication

@@ -84,7 +84,7 @@ def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[byt
         return Body(f"stream {query.get('id', '')}", stream(size, pause=pause))
     if path == "/__stats":
         body = json.dumps(
-            {"pid": os.getpid(), "rss_kib": rss_kib(), "cache": len(POLICY.actual_decisions)}
+            {"pid": os.getpid(), "rss_kib": rss_kib(), "cache": application.decider.remembered}
         ).encode()
     else:
         body = json.dumps({"origin": environ.get("HTTP_ORIGIN")}).encode()

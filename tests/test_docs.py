@@ -6,7 +6,7 @@ import importlib
 import re
 
 from cors_wsgi import CORSPolicy
-from cors_wsgi.policy import OPTION_NAMES
+from cors_wsgi.options import OPTION_NAMES
 
 from .servers import PROJECT
 

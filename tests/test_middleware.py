@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from cors_wsgi import CORSPolicy
-from cors_wsgi.middleware import vary_with_origin
+from cors_wsgi.policy import PREFLIGHT_VARY
+from cors_wsgi.response import HeaderMerger
 
 from .helpers import ALLOWED, EVIL, RecordingApp, client, cors_headers, header_values
 
@@ -19,7 +20,6 @@ QUICKSTART = {
     "allow_credentials": True,
     "max_age": 600,
 }
-PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 
 
 def preflight(origin: str, method: str, headers: str | None = None, **extra: str) -> dict[str, str]:
@@ -435,8 +435,9 @@ def test_per_path_preflight() -> None:
     ],
 )
 def test_vary_with_origin_table(app_vary: str, expected: str) -> None:
-    assert vary_with_origin(app_vary) == expected
-    assert vary_with_origin(app_vary) == expected  # remembered: the same answer
+    merger = HeaderMerger()
+    assert merger.vary_with_origin(app_vary) == expected
+    assert merger.vary_with_origin(app_vary) == expected  # remembered: the same answer
 
 
 # -- keep_app_cors_headers ---------------------------------------------------------------------

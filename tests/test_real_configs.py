@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy, Reason
+from cors_wsgi.decision import PolicyDecider
 
 from .helpers import ALLOWED, RecordingApp, client
 
@@ -136,7 +137,7 @@ def test_the_six_methods_browsers_upper_case_are_normalised() -> None:
     policy = CORSPolicy(allow_origins=[ALLOWED], allow_methods="get, post, patch, delete, put")
     assert policy.allow_methods == ("GET", "POST", "patch", "DELETE", "PUT")
     for method, allowed in [("DELETE", True), ("PUT", True), ("patch", True), ("PATCH", False)]:
-        decision = policy.decide_preflight(ALLOWED, method)
+        decision = PolicyDecider(policy).preflight(ALLOWED, method)
         assert decision.allowed is allowed, method
 
 

@@ -16,13 +16,11 @@ import atheris
 
 with atheris.instrument_imports():
     from cors_wsgi import ConfigError, CORSPolicy
+    from cors_wsgi.core import Decider, request_facts
+    from cors_wsgi.options import OPTION_NAMES
     from cors_wsgi.origins import is_serialized_origin
 
-KEYS = [
-    "allow_origins", "allow_origin_regex", "allow_methods", "allow_headers", "expose_headers",
-    "allow_credentials", "max_age", "allow_private_network", "keep_app_cors_headers", "debug",
-    "allow_orgins",
-]  # fmt: skip
+KEYS = [*OPTION_NAMES, "allow_orgins"]  # and a typo
 FALLBACK = CORSPolicy(
     allow_origins=["https://app.example.com", "https://*.example.org", "null"],
     allow_origin_regex=r"https://[a-z]+\.example\.net",
@@ -57,8 +55,15 @@ def test_one_input(data: bytes) -> None:
     origin = origin.encode("latin-1", "replace").decode("latin-1")  # what WSGI can carry
     method = fdp.ConsumeUnicodeNoSurrogates(10).encode("latin-1", "replace").decode("latin-1")
     requested = fdp.ConsumeUnicodeNoSurrogates(60).encode("latin-1", "replace").decode("latin-1")
-    check(policy.decide_actual(origin), origin)
-    check(policy.decide_preflight(origin, method, requested, fdp.ConsumeBool()), origin)
+    decider = Decider(policy)  # the core's one entry point, as both middlewares use it
+    check(decider.decide(request_facts(method or "GET", origin)), origin)
+    preflight = {
+        "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": requested,
+    }
+    if fdp.ConsumeBool():
+        preflight["Access-Control-Request-Private-Network"] = "true"
+    check(decider.decide(request_facts("OPTIONS", origin, preflight)), origin)
 
 
 def main() -> None:
