@@ -14,27 +14,15 @@ one from its scope. Only what a decision needs is read, and only when it needs i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Final
+from collections.abc import Callable, Mapping, Sequence
 
 from .decision import NO_POLICY_FOR_PATH, Decision, PolicyDecider, Reason
 from .errors import ConfigError, Problem
 from .fetch import NORMALISED_METHODS, preflight_reasons, unsafe_header_names
-from .origins import server_origin
 from .policy import CORSPolicy
 from .routes import PathRoute, PolicyLike, Routes, as_policy, build_routes
 
 __all__ = ["Decider", "request_facts"]
-
-METHOD: Final = "REQUEST_METHOD"
-ORIGIN: Final = "HTTP_ORIGIN"
-REQUEST_METHOD: Final = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
-REQUEST_HEADERS: Final = "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"
-REQUEST_PRIVATE_NETWORK: Final = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
-
-#: Distinct (scheme, Host) pairs whose serialized server origin is remembered, for telling a
-#: same-origin request from a refused one. Servers answer to few names; bounded all the same.
-SERVER_ORIGIN_CACHE_SIZE: Final = 64
 
 
 class Decider:
@@ -43,11 +31,11 @@ class Decider:
     ``config`` is a :class:`CORSPolicy`, a mapping of its options, or a sequence of
     ``(path_pattern, policy)`` pairs (see :class:`~cors_wsgi.routes.PathRoute`).
 
-    Each policy gets one :class:`~cors_wsgi.decision.PolicyDecider`, which owns its bounded
-    decision caches; this object owns a small bounded memo of server origins. Thread-safe.
+    Each policy gets one :class:`~cors_wsgi.decision.PolicyDecider`, which decides from the
+    facts and owns its bounded caches. Thread-safe.
     """
 
-    __slots__ = ("_only", "_routes", "_server_origins", "policy", "routes")
+    __slots__ = ("_only", "_routes", "decide", "policy", "routes")
 
     def __init__(self, config: PolicyLike | Sequence[tuple[str, PolicyLike]]) -> None:
         given: object = config  # checked at run time too: configuration often comes untyped
@@ -66,7 +54,12 @@ class Decider:
         else:
             expected = "expected a CORSPolicy, a dict, or (path, policy) pairs"
             raise ConfigError([Problem("policy", config, expected)])
-        self._server_origins: dict[tuple[str, str], str] = {}
+        #: ``decide(facts)``: the decision for the request these facts describe (see the module
+        #: docstring for the keys). For a single policy it is that policy's decider itself,
+        #: which saves a call on every request.
+        self.decide: Callable[[Mapping[str, str]], Decision] = (
+            self._only.decide if self._only is not None else self._decide_routed
+        )
 
     @property
     def remembered(self) -> int:
@@ -79,45 +72,9 @@ class Decider:
         decider = self._only or self._routes.select(path)
         return decider.policy if decider is not None else None
 
-    def decide(self, facts: Mapping[str, str]) -> Decision:
-        """Decide the request these facts describe (see the module docstring for the keys)."""
-        decider = self._only
-        if decider is None:
-            decider = self._routes.select(facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", ""))
-            if decider is None:
-                return NO_POLICY_FOR_PATH
-        origin = facts.get(ORIGIN)
-        if origin is None:  # not a CORS request
-            return decider.no_origin
-        if facts[METHOD] == "OPTIONS":
-            request_method = facts.get(REQUEST_METHOD)
-            # https://fetch.spec.whatwg.org/#cors-preflight-request: OPTIONS with Origin and
-            # Access-Control-Request-Method. Any other OPTIONS is an ordinary request.
-            if request_method is not None:
-                return decider.preflight(
-                    origin,
-                    request_method,
-                    facts.get(REQUEST_HEADERS, ""),
-                    facts.get(REQUEST_PRIVATE_NETWORK) == "true",
-                )
-        decision = decider.cached_actual(origin) or decider.actual(origin)
-        # Browsers send Origin on same-origin POSTs too: such a request needs no CORS headers
-        # and is no refusal. (A preflight never comes from the same origin.)
-        if decision.reason is Reason.ORIGIN_NOT_ALLOWED and origin == self._server_origin(facts):
-            return decider.same_origin
-        return decision
-
-    def _server_origin(self, facts: Mapping[str, str]) -> str:
-        scheme = facts.get("wsgi.url_scheme", "http")
-        host = facts.get("HTTP_HOST") or f"{facts.get('SERVER_NAME')}:{facts.get('SERVER_PORT')}"
-        key = (scheme, host)
-        found = self._server_origins.get(key)
-        if found is None:
-            found = server_origin(scheme, host)
-            if len(self._server_origins) >= SERVER_ORIGIN_CACHE_SIZE:
-                self._server_origins.clear()
-            self._server_origins[key] = found
-        return found
+    def _decide_routed(self, facts: Mapping[str, str]) -> Decision:
+        decider = self._routes.select(facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", ""))
+        return NO_POLICY_FOR_PATH if decider is None else decider.decide(facts)
 
     def evaluate(
         self,
@@ -154,9 +111,9 @@ def request_facts(
 ) -> dict[str, str]:
     """Request facts (see the module docstring) from plain values: *request_headers* by
     name, any case; *request_origin* is the server's own origin (``https://api.example.com``)."""
-    facts = {METHOD: method, "SCRIPT_NAME": "", "PATH_INFO": path}
+    facts = {"REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": path}
     if origin is not None:
-        facts[ORIGIN] = origin
+        facts["HTTP_ORIGIN"] = origin
     for name, value in (request_headers or {}).items():
         facts["HTTP_" + name.upper().replace("-", "_")] = value
     if request_origin is not None:

@@ -14,10 +14,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 from .options import ANY, TOKEN
-from .origins import MAX_ORIGIN_LENGTH
+from .origins import MAX_ORIGIN_LENGTH, server_origin
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from .policy import CORSPolicy
 
@@ -48,7 +48,13 @@ DECISION_CACHE_SIZE: Final = 1024
 #: time rather than remembered, which bounds the preflight cache to about 1.3 MB.
 MAX_CACHED_REQUEST_HEADERS: Final = 1024
 
+#: Distinct ``Host`` values whose serialized server origin is remembered, for telling a
+#: same-origin request from a refused one. Servers answer to few names; bounded all the same.
+SERVER_ORIGIN_CACHE_SIZE: Final = 64
+
 DEBUG_HEADER: Final = "X-CORS-Reason"
+#: The headers of an answer with an empty body.
+EMPTY_BODY: Final[tuple[Header, ...]] = (("Content-Type", "text/plain"), ("Content-Length", "0"))
 VARY_ORIGIN: Final[Header] = ("Vary", "Origin")
 
 
@@ -117,13 +123,37 @@ class Decision:
     cors_headers: tuple[Header, ...] = field(init=False, repr=False, compare=False)
     vary: str = field(init=False, repr=False, compare=False)
     refused: bool = field(init=False, repr=False, compare=False)
+    #: True for the common case: the application answers and the headers are simply added
+    #: (not refused, not a preflight, not unrouted, no response header names to list).
+    plain: bool = field(init=False, repr=False, compare=False)
+    #: For preflights: the middleware's own answer, status line and headers (body empty).
+    answer_status: str = field(init=False, repr=False, compare=False)
+    answer_headers: tuple[Header, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: derived fields are set once, here
         set_(self, "cors_headers", tuple(h for h in self.headers if h[0] != "Vary"))
         set_(self, "vary", next((value for name, value in self.headers if name == "Vary"), ""))
         set_(self, "refused", self.reason in REFUSALS)
+        set_(
+            self,
+            "plain",
+            not (
+                self.refused
+                or self.preflight
+                or self.expose_response_headers
+                or self.reason == "no_policy_for_path"
+            ),
+        )
+        # 200 with an explicit empty body rather than 204: waitress, the Werkzeug dev server,
+        # meinheld and uWSGI's router close the keep-alive connection after every 204. A
+        # refusal is a 403: Fetch, "the 403 status can be used, coupled with omitting the
+        # relevant headers".
+        set_(self, "answer_status", "200 OK" if self.allowed else "403 Forbidden")
+        set_(self, "answer_headers", (*self.headers, *EMPTY_BODY) if self.preflight else ())
 
+
+_NOT_ALLOWED: Final = Reason.ORIGIN_NOT_ALLOWED  # an Enum attribute lookup costs ~50 ns
 
 #: What requests on paths without a policy get: nothing.
 NO_POLICY_FOR_PATH: Final = Decision(False, Reason.NO_POLICY_FOR_PATH)
@@ -141,6 +171,7 @@ class PolicyDecider:
         "_actual",
         "_preflight",
         "_refused_actual",
+        "_server_origins",
         "cached_actual",
         "no_origin",
         "policy",
@@ -167,6 +198,45 @@ class PolicyDecider:
         #: ``cached_actual(origin)``: the remembered decision for an actual request, or None.
         self.cached_actual: Callable[[str], Decision | None] = self._actual.get
         self._preflight = lru_cache(DECISION_CACHE_SIZE)(self._decide_preflight)
+        self._server_origins: dict[str, tuple[str, str]] = {}  # Host -> (scheme, origin)
+
+    def decide(self, facts: Mapping[str, str]) -> Decision:
+        """Decide the request described by request *facts* (see :mod:`cors_wsgi.core`)."""
+        origin = facts.get("HTTP_ORIGIN")
+        if origin is None:  # not a CORS request
+            return self.no_origin
+        if facts["REQUEST_METHOD"] == "OPTIONS":
+            request_method = facts.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
+            # https://fetch.spec.whatwg.org/#cors-preflight-request: OPTIONS with Origin and
+            # Access-Control-Request-Method. Any other OPTIONS is an ordinary request.
+            if request_method is not None:
+                return self.preflight(
+                    origin,
+                    request_method,
+                    facts.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", ""),
+                    facts.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
+                )
+        decision = self._actual.get(origin) or self.actual(origin)
+        # Browsers send Origin on same-origin POSTs too: such a request needs no CORS headers
+        # and is no refusal. (A preflight never comes from the same origin.)
+        if decision.reason is _NOT_ALLOWED:
+            host = (
+                facts.get("HTTP_HOST") or f"{facts.get('SERVER_NAME')}:{facts.get('SERVER_PORT')}"
+            )
+            scheme = facts.get("wsgi.url_scheme", "http")
+            known = self._server_origins.get(host)
+            if known is None or known[0] != scheme:
+                known = self._remember_server_origin(scheme, host)
+            if origin == known[1]:
+                return self.same_origin
+        return decision
+
+    def _remember_server_origin(self, scheme: str, host: str) -> tuple[str, str]:
+        known = (scheme, server_origin(scheme, host))
+        if len(self._server_origins) >= SERVER_ORIGIN_CACHE_SIZE:
+            self._server_origins.clear()
+        self._server_origins[host] = known
+        return known
 
     @property
     def remembered(self) -> int:

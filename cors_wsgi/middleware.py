@@ -14,7 +14,7 @@ from .core import Decider
 from .decision import Decision, Reason
 from .errors import ConfigError, Problem
 from .policy import CORSPolicy
-from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, HeaderMerger, Kind, preflight_answer
+from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, KEEP, HeaderMerger
 from .routes import PathRoute, PolicyLike, load_ini
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["CORSMiddleware"]
 
 _NO_BODY: Final[tuple[bytes, ...]] = ()
-_KEEP: Final = Kind.KEEP
+_UNROUTED: Final = Reason.NO_POLICY_FOR_PATH  # an Enum attribute lookup costs ~50 ns
 
 
 class CORSMiddleware:
@@ -133,28 +133,26 @@ class CORSMiddleware:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         decision = self._decide(environ)  # the environ is the core's request facts as it is
-        if decision.refused or decision.reason is Reason.NO_POLICY_FOR_PATH:
-            if logger.isEnabledFor(logging.DEBUG) and "HTTP_ORIGIN" in environ:
-                log_decision(decision, environ)
-            if not decision.refused:
-                return self.app(environ, start_response)
-        if decision.preflight:
-            status, headers = preflight_answer(decision)
-            start_response(status, headers)
-            return _NO_BODY
-
+        if not decision.plain:  # refused, a preflight, unrouted, or listing exposed names
+            if decision.refused or decision.reason is _UNROUTED:
+                if "HTTP_ORIGIN" in environ and logger.isEnabledFor(logging.DEBUG):
+                    log_decision(decision, environ)
+                if not decision.refused:
+                    return self.app(environ, start_response)
+            if decision.preflight:  # answered here, without calling the application
+                start_response(decision.answer_status, list(decision.answer_headers))
+                return _NO_BODY
         merger = self._merger
-        known_kind = merger.known_kind
-        plain = not decision.expose_response_headers
 
         def cors_start_response(
             status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
         ) -> Any:
             # Only Vary and Access-Control-* need merging. The names seen before are known,
             # which saves lower-casing every name of the common response.
-            if plain:
+            if not decision.expose_response_headers:
+                known_kind = merger.known_kind
                 for header in headers:
-                    if known_kind(header[0]) is not _KEEP:  # None (new name), VARY or OWNED
+                    if known_kind(header[0]) is not KEEP:  # None (new name), VARY or OWNED
                         break
                 else:
                     return start_response(status, [*headers, *decision.headers], exc_info)
