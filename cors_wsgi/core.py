@@ -14,6 +14,7 @@ one from its scope. Only what a decision needs is read, and only when it needs i
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 
 from .decision import NO_POLICY_FOR_PATH, Decision, PolicyDecider, Reason
@@ -22,7 +23,7 @@ from .fetch import NORMALISED_METHODS, preflight_reasons, unsafe_header_names
 from .policy import CORSPolicy
 from .routes import PathRoute, PolicyLike, Routes, as_policy, build_routes
 
-__all__ = ["Decider", "request_facts"]
+__all__ = ["Decider", "is_async_callable", "request_facts"]
 
 
 class Decider:
@@ -122,3 +123,10 @@ def request_facts(
     else:
         facts["HTTP_HOST"] = ""  # no server origin: nothing is same-origin
     return facts
+
+
+def is_async_callable(app: object) -> bool:
+    """True for an ``async def`` function or an object whose ``__call__`` is one: an ASGI
+    application, which the WSGI middleware refuses (and the ASGI one expects)."""
+    call = getattr(type(app), "__call__", None)  # noqa: B004  # the class's method, not callable()
+    return inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(call)

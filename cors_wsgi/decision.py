@@ -31,6 +31,7 @@ __all__ = [
     "Header",
     "PolicyDecider",
     "Reason",
+    "encode_headers",
 ]
 
 Header = tuple[str, str]
@@ -129,6 +130,12 @@ class Decision:
     #: For preflights: the middleware's own answer, status line and headers (body empty).
     answer_status: str = field(init=False, repr=False, compare=False)
     answer_headers: tuple[Header, ...] = field(init=False, repr=False, compare=False)
+    #: ``headers`` and ``answer_headers`` as byte pairs with lower-case names, encoded once
+    #: (ASGI and HTTP/2 want them so; values are latin-1, as every header value here is).
+    wire_headers: tuple[tuple[bytes, bytes], ...] = field(init=False, repr=False, compare=False)
+    wire_answer_headers: tuple[tuple[bytes, bytes], ...] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: derived fields are set once, here
@@ -151,6 +158,15 @@ class Decision:
         # relevant headers".
         set_(self, "answer_status", "200 OK" if self.allowed else "403 Forbidden")
         set_(self, "answer_headers", (*self.headers, *EMPTY_BODY) if self.preflight else ())
+        set_(self, "wire_headers", encode_headers(self.headers))
+        set_(self, "wire_answer_headers", encode_headers(self.answer_headers))
+
+
+def encode_headers(headers: tuple[Header, ...]) -> tuple[tuple[bytes, bytes], ...]:
+    """Header pairs as bytes with lower-case names (latin-1, as HTTP header values are)."""
+    return tuple(
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers
+    )
 
 
 _NOT_ALLOWED: Final = Reason.ORIGIN_NOT_ALLOWED  # an Enum attribute lookup costs ~50 ns

@@ -4,13 +4,12 @@ headers into the response. Nothing else: deciding is :mod:`.core`'s, merging
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from ._log import log_decision, logger, sanitise
-from .core import Decider
+from .core import Decider, is_async_callable
 from .decision import Decision, Reason
 from .errors import ConfigError, Problem
 from .policy import CORSPolicy
@@ -72,9 +71,7 @@ class CORSMiddleware:
         *,
         handle_app_errors: bool = False,
     ) -> None:
-        if inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(
-            getattr(app, "__call__", None)  # noqa: B004  # an instance with async __call__
-        ):
+        if is_async_callable(app):
             raise ConfigError(
                 [
                     Problem(

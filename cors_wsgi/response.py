@@ -109,6 +109,7 @@ class HeaderMerger:
                 app_sets_cors = True
         if app_sets_cors and decision.keep_app_cors_headers:
             merged += self._first_of_each_owned(app_headers)
+            merged += [h for h in decision.cors_headers if self.kind(h[0]) is KEEP]  # debug
         else:
             merged += decision.cors_headers
         if app_vary:

@@ -1,0 +1,275 @@
+"""The ASGI adapter: translate the scope into the core's request facts, write the decision's
+headers into ``http.response.start``. The ASGI twin of :mod:`cors_wsgi.middleware`, on the same
+core: one policy, the same decisions, statuses and headers for the same request.
+
+Standard library only. Deciding is :mod:`.core`'s, merging :mod:`.response`'s, routing
+:mod:`.routes`'s; this module only translates (https://asgi.readthedocs.io/en/latest/specs/).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from ._log import log_decision, logger, sanitise
+from .core import Decider, is_async_callable
+from .decision import Decision, Reason, encode_headers
+from .errors import ConfigError, Problem
+from .policy import CORSPolicy
+from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, HeaderMerger
+from .routes import PathRoute, PolicyLike, load_ini
+
+if TYPE_CHECKING:
+    from os import PathLike
+
+__all__ = ["CORSMiddleware"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: Request headers the core reads, by their ASGI (lower-case byte) names -> request facts.
+_FACTS: Final = {
+    b"origin": "HTTP_ORIGIN",
+    b"host": "HTTP_HOST",
+    b"access-control-request-method": "HTTP_ACCESS_CONTROL_REQUEST_METHOD",
+    b"access-control-request-headers": "HTTP_ACCESS_CONTROL_REQUEST_HEADERS",
+    b"access-control-request-private-network": "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
+}
+_MERGED_NAMES: Final = (b"vary", b"access-control-")  # the response headers merging looks at
+_UNROUTED: Final = Reason.NO_POLICY_FOR_PATH  # an Enum attribute lookup costs ~50 ns
+_SAME_ORIGIN: Final = Reason.SAME_ORIGIN
+_ERROR_CODE: Final = int(ERROR_STATUS.split()[0])
+_ERROR_HEADERS: Final = encode_headers(ERROR_HEADERS)
+
+
+class CORSMiddleware:
+    """ASGI middleware that gives any ASGI application (FastAPI, Starlette, Django's ASGI
+    handler, Quart, ...) correct CORS, from the same policy as the WSGI middleware.
+
+    ``policy`` is a :class:`CORSPolicy`, a mapping of the same options, or a sequence of
+    ``(path_pattern, policy)`` pairs, matched against the scope's ``path`` (which already holds
+    ``root_path``) with ``.``/``..`` segments resolved; paths that match none are untouched.
+
+    * ``http``: preflights are answered without calling the application (``200`` with an
+      empty body, or ``403``); every other response gets the policy's headers, merged into
+      ``http.response.start``; body messages stream through untouched.
+    * ``handle_app_errors``: an exception raised before ``http.response.start`` is logged and
+      answered with a ``500`` that carries the CORS headers; one raised after it propagates.
+    * ``websocket``: untouched, unless ``check_websocket_origin``: then a handshake whose
+      ``Origin`` the policy does not allow (the rule of an actual request) is refused by
+      ``websocket.close`` before it is accepted (servers answer HTTP 403) and the application is
+      not called. A handshake without ``Origin`` (not a browser) reaches the application. CORS
+      does not protect WebSockets; this guards against cross-site WebSocket hijacking.
+    * ``lifespan`` and any other scope: passed through untouched.
+
+    For WSGI applications (Flask, Django's WSGI handler, ...) use ``cors_wsgi.CORSMiddleware``.
+
+    .. code-block:: python
+
+        app = CORSMiddleware(app, {"allow_origins": "https://app.example.com"})
+        fastapi_app.add_middleware(CORSMiddleware, policy={"allow_origins": "https://app.example.com"})
+    """
+
+    __slots__ = (
+        "_decide",
+        "_merger",
+        "app",
+        "check_websocket_origin",
+        "decider",
+        "handle_app_errors",
+    )
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        policy: PolicyLike | Sequence[tuple[str, PolicyLike]],
+        *,
+        handle_app_errors: bool = False,
+        check_websocket_origin: bool = False,
+    ) -> None:
+        if _is_wsgi_application(app):
+            raise ConfigError(
+                [
+                    Problem(
+                        "app",
+                        app,
+                        "is a WSGI application (it takes environ and start_response); wrap it "
+                        "with cors_wsgi.CORSMiddleware instead",
+                    )
+                ]
+            )
+        self.app = app
+        #: Answer an exception raised before ``http.response.start`` with a 500 that carries
+        #: the CORS headers (and log it), instead of letting it propagate.
+        self.handle_app_errors = handle_app_errors
+        #: Refuse WebSocket handshakes from origins the policy does not allow.
+        self.check_websocket_origin = check_websocket_origin
+        #: The core that decides every request (its policy or per-path routes).
+        self.decider = Decider(policy)
+        self._decide = self.decider.decide
+        self._merger = HeaderMerger()
+
+    @classmethod
+    def from_ini(
+        cls, app: ASGIApp, path: str | PathLike[str], section: str = "cors", **options: bool
+    ) -> CORSMiddleware:
+        """Wrap *app* with the policy or per-path policies of an INI file (see
+        :func:`cors_wsgi.routes.load_ini`); *options* are this class's keyword options."""
+        return cls(app, load_ini(path, section), **options)
+
+    @property
+    def policy(self) -> CORSPolicy | None:
+        """The single policy, or None when per-path policies choose one (see ``routes``)."""
+        return self.decider.policy
+
+    @property
+    def routes(self) -> tuple[PathRoute, ...]:
+        """The per-path routes in matching order (empty for a single policy)."""
+        return self.decider.routes
+
+    def policy_for_path(self, path: str) -> CORSPolicy | None:
+        """Return the policy governing *path*, or None when no per-path pattern matches."""
+        return self.decider.policy_for_path(path)
+
+    def evaluate(
+        self,
+        origin: str | None,
+        method: str = "GET",
+        request_headers: Mapping[str, str] | None = None,
+        path: str = "/",
+        *,
+        request_origin: str | None = None,
+    ) -> Decision:
+        """Decide a request on *path* as this middleware would (see :meth:`CORSPolicy.evaluate`)."""
+        return self.decider.evaluate(
+            origin, method, request_headers, path, request_origin=request_origin
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "websocket" and self.check_websocket_origin:
+            await self._websocket(scope, receive, send)
+        else:  # lifespan (its startup and shutdown hooks must reach the app), and the rest
+            await self.app(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        facts = request_facts(scope)
+        decision = self._decide(facts)
+        if not decision.plain:  # refused, a preflight, unrouted, or listing exposed names
+            if decision.refused or decision.reason is _UNROUTED:
+                if "HTTP_ORIGIN" in facts and logger.isEnabledFor(logging.DEBUG):
+                    log_decision(decision, facts)
+                if not decision.refused:
+                    await self.app(scope, receive, send)
+                    return
+            if decision.preflight:  # answered here, without calling the application
+                status = int(decision.answer_status.split(" ", 1)[0])
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": list(decision.wire_answer_headers),
+                    }
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
+        merger = self._merger
+        started = False
+
+        async def cors_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = message.get("headers", ())
+                if not decision.expose_response_headers and not _needs_merge(headers):
+                    message["headers"] = [*headers, *decision.wire_headers]
+                else:
+                    text = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers]
+                    message["headers"] = [
+                        (name.lower().encode("latin-1"), value.encode("latin-1"))
+                        for name, value in merger.merge(text, decision)
+                    ]
+            await send(message)
+
+        if not self.handle_app_errors:
+            await self.app(scope, receive, cors_send)
+            return
+        try:
+            await self.app(scope, receive, cors_send)
+        except Exception:  # not BaseException: a cancelled request is no application error
+            if started:
+                raise  # the status line may be on the wire: nothing can be changed
+            logger.exception(
+                "unhandled exception in the application for %s %s; answering 500 with CORS headers",
+                sanitise(scope.get("method", "")),
+                sanitise(scope.get("path", "")),
+            )
+            await cors_send(
+                {"type": "http.response.start", "status": _ERROR_CODE, "headers": _ERROR_HEADERS}
+            )
+            await send({"type": "http.response.body", "body": ERROR_BODY})
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        facts = request_facts(scope, method="GET")  # the handshake is a GET
+        decision = self._decide(facts) if "HTTP_ORIGIN" in facts else None
+        if decision is None or decision.allowed or decision.reason in (_UNROUTED, _SAME_ORIGIN):
+            await self.app(scope, receive, send)
+            return
+        if logger.isEnabledFor(logging.DEBUG):
+            log_decision(decision, facts)
+        # Close before accepting: the server answers the handshake with HTTP 403.
+        message = await receive()
+        if message["type"] == "websocket.connect":
+            await send({"type": "websocket.close", "code": 1008})
+
+
+def request_facts(scope: Scope, method: str | None = None) -> dict[str, str]:
+    """The core's request facts (see :mod:`cors_wsgi.core`) from an ASGI scope."""
+    facts = {
+        "REQUEST_METHOD": method or scope["method"],
+        "SCRIPT_NAME": "",  # ASGI's path already holds root_path: do not prepend it twice
+        "PATH_INFO": scope["path"],
+        "wsgi.url_scheme": "https" if scope.get("scheme") in ("https", "wss") else "http",
+    }
+    for name, value in scope["headers"]:
+        key = _FACTS.get(name)
+        if key is None and not name.islower():  # names "should be" lower-cased, not must
+            key = _FACTS.get(name.lower())
+        if key is not None:
+            text = value.decode("latin-1")
+            # Repeated headers are joined, as WSGI servers do: two Origins are no origin.
+            facts[key] = f"{facts[key]}, {text}" if key in facts else text
+    server = scope.get("server")
+    if "HTTP_HOST" not in facts and server:
+        facts["SERVER_NAME"], facts["SERVER_PORT"] = str(server[0]), str(server[1])
+    return facts
+
+
+def _needs_merge(headers: Any) -> bool:
+    """True when a response header is Vary or Access-Control-* (names in any case)."""
+    for header in headers:
+        name = header[0]
+        if name.startswith(_MERGED_NAMES) or (
+            not name.islower() and name.lower().startswith(_MERGED_NAMES)
+        ):
+            return True
+    return False
+
+
+def _is_wsgi_application(app: object) -> bool:
+    """True for a plain (not async) callable taking two arguments: environ, start_response."""
+    if not callable(app) or is_async_callable(app):
+        return False
+    try:
+        parameters = list(inspect.signature(app).parameters.values())
+    except (TypeError, ValueError):  # a builtin without a signature: assume ASGI
+        return False
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) == 2 and not any(p.kind is p.VAR_POSITIONAL for p in parameters)

@@ -1,0 +1,122 @@
+"""One table of behaviours, request facts -> expected status, headers and reason, replayed
+through the core, the WSGI middleware and the ASGI middleware (tests/test_behaviours.py).
+
+``status`` is the status the client sees: 200 from the application (``app_called``) or the
+middleware's own answer. ``headers`` maps a response header name to its expected value, or
+to None when it must be absent. The application answers ``200`` with ``app_headers`` and a
+``Content-Length``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ALLOWED = "https://app.example.com"
+EVIL = "https://evil.example"
+SERVER = "https://api.example.com"  # the request's own origin: Host api.example.com, https
+ACRM = "Access-Control-Request-Method"
+ACRH = "Access-Control-Request-Headers"
+PNA = "Access-Control-Request-Private-Network"
+ACAO = "Access-Control-Allow-Origin"
+PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+
+BASE: dict[str, Any] = {
+    "allow_origins": [ALLOWED, "https://*.example.org"],
+    "allow_methods": ["GET", "POST", "PUT"],
+    "allow_headers": ["Authorization"],
+    "expose_headers": ["X-Total"],
+    "allow_credentials": True,
+    "max_age": 600,
+}
+ROUTES: list[tuple[str, dict[str, Any]]] = [
+    ("/api/*", {"allow_origins": [ALLOWED]}),
+    ("/admin/*", {"allow_origins": []}),
+]
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """One row: a configuration, a request, and what must come back."""
+
+    id: str
+    request_headers: dict[str, str]
+    status: int
+    headers: dict[str, str | None]
+    reason: str
+    method: str = "GET"
+    path: str = "/api/items"
+    policy: Any = field(default_factory=lambda: BASE)
+    app_headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/plain"),)
+    app_called: bool = True
+
+
+BEHAVIOURS = [
+    Behaviour("no Origin", {}, 200, {ACAO: None, "Vary": "Origin"}, "no_origin"),
+    Behaviour("no Origin, fixed *", {}, 200, {ACAO: "*", "Vary": None}, "no_origin",
+              policy={"allow_origins": "*"}),
+    Behaviour("allowed", {"Origin": ALLOWED}, 200,
+              {ACAO: ALLOWED, "Access-Control-Allow-Credentials": "true",
+               "Access-Control-Expose-Headers": "X-Total", "Vary": "Origin"}, "allowed"),
+    Behaviour("allowed by pattern", {"Origin": "https://a.b.example.org"}, 200,
+              {ACAO: "https://a.b.example.org", "Vary": "Origin"}, "allowed"),
+    Behaviour("fixed * with an origin", {"Origin": EVIL}, 200, {ACAO: "*", "Vary": None},
+              "allowed", policy={"allow_origins": "*"}),
+    Behaviour("refused origin", {"Origin": EVIL}, 200,
+              {ACAO: None, "Access-Control-Allow-Credentials": None, "Vary": "Origin"},
+              "origin_not_allowed"),
+    Behaviour("invalid origin", {"Origin": "https://APP.example.com"}, 200, {ACAO: None},
+              "invalid_origin"),
+    Behaviour("same origin", {"Origin": SERVER}, 200, {ACAO: None, "Vary": "Origin"},
+              "same_origin", method="POST"),
+    Behaviour("allowed preflight", {"Origin": ALLOWED, ACRM: "PUT", ACRH: "authorization"}, 200,
+              {ACAO: ALLOWED, "Access-Control-Allow-Methods": "GET, POST, PUT",
+               "Access-Control-Allow-Headers": "Authorization, Accept, Accept-Language, Content-Language, Content-Type",
+               "Access-Control-Max-Age": "600", "Access-Control-Allow-Credentials": "true",
+               "Vary": PREFLIGHT_VARY, "Content-Length": "0"},
+              "allowed", method="OPTIONS", app_called=False),
+    Behaviour("preflight, method refused", {"Origin": ALLOWED, ACRM: "DELETE"}, 403,
+              {ACAO: None, "Vary": PREFLIGHT_VARY}, "method_not_allowed", method="OPTIONS",
+              app_called=False),
+    Behaviour("preflight, header refused", {"Origin": ALLOWED, ACRM: "GET", ACRH: "x-secret"},
+              403, {ACAO: None}, "header_not_allowed", method="OPTIONS", app_called=False),
+    Behaviour("preflight, origin refused", {"Origin": EVIL, ACRM: "GET"}, 403, {ACAO: None},
+              "origin_not_allowed", method="OPTIONS", app_called=False),
+    Behaviour("OPTIONS without Access-Control-Request-Method", {"Origin": ALLOWED}, 200,
+              {ACAO: ALLOWED}, "allowed", method="OPTIONS"),
+    Behaviour("private network preflight, option off", {"Origin": ALLOWED, ACRM: "GET", PNA: "true"},
+              200, {ACAO: ALLOWED, "Access-Control-Allow-Private-Network": None}, "allowed",
+              method="OPTIONS", app_called=False),
+    Behaviour("private network preflight, option on", {"Origin": ALLOWED, ACRM: "GET", PNA: "true"},
+              200, {"Access-Control-Allow-Private-Network": "true",
+                    "Vary": PREFLIGHT_VARY + ", Access-Control-Request-Private-Network"},
+              "allowed", method="OPTIONS", app_called=False,
+              policy={"allow_origins": [ALLOWED], "allow_private_network": True}),
+    Behaviour("methods and headers echoed", {"Origin": ALLOWED, ACRM: "PATCH", ACRH: "x-a,x-b"},
+              200, {"Access-Control-Allow-Methods": "PATCH", "Access-Control-Allow-Headers": "x-a, x-b"},
+              "allowed", method="OPTIONS", app_called=False,
+              policy={"allow_origins": [ALLOWED], "allow_methods": "*", "allow_headers": "*"}),
+    Behaviour("path without a policy", {"Origin": ALLOWED}, 200, {ACAO: None, "Vary": None},
+              "no_policy_for_path", path="/public/x", policy=ROUTES),
+    Behaviour("preflight on a path without a policy", {"Origin": ALLOWED, ACRM: "PUT"}, 200,
+              {ACAO: None}, "no_policy_for_path", method="OPTIONS", path="/public/x",
+              policy=ROUTES),
+    Behaviour("path normalised before routing", {"Origin": ALLOWED}, 200, {ACAO: None},
+              "origin_not_allowed", path="/api/../admin/x", policy=ROUTES),
+    Behaviour("per-path policy", {"Origin": ALLOWED}, 200, {ACAO: ALLOWED}, "allowed",
+              path="/api/x", policy=ROUTES),
+    Behaviour("app's CORS headers replaced, Vary merged", {"Origin": ALLOWED}, 200,
+              {ACAO: ALLOWED, "Vary": "Accept-Encoding, Origin"}, "allowed",
+              app_headers=(("Content-Type", "text/plain"), ("Access-Control-Allow-Origin", "*"),
+                           ("Vary", "Accept-Encoding"))),
+    Behaviour("app's CORS headers kept", {"Origin": ALLOWED}, 200, {ACAO: "https://mine.example"},
+              "allowed", policy={"allow_origins": [ALLOWED], "keep_app_cors_headers": True},
+              app_headers=(("Content-Type", "text/plain"), ("Access-Control-Allow-Origin", "https://mine.example"))),
+    Behaviour("expose * with credentials lists the response's names", {"Origin": ALLOWED}, 200,
+              {"Access-Control-Expose-Headers": "Content-Type, X-Total, Content-Length"}, "allowed",
+              policy={"allow_origins": [ALLOWED], "expose_headers": "*", "allow_credentials": True},
+              app_headers=(("Content-Type", "text/plain"), ("X-Total", "3"), ("Set-Cookie", "a=b"))),
+    Behaviour("debug header", {"Origin": ALLOWED, ACRM: "DELETE"}, 403,
+              {"X-CORS-Reason": "method_not_allowed DELETE"}, "method_not_allowed",
+              method="OPTIONS", app_called=False, policy={**BASE, "debug": True}),
+]  # fmt: skip

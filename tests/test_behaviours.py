@@ -1,0 +1,82 @@
+"""The behaviour table (tests/behaviours.py) through the core and through the WSGI middleware;
+tests/test_asgi.py replays it through the ASGI middleware."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from webtest import TestApp
+
+from cors_wsgi import CORSMiddleware
+from cors_wsgi.core import Decider, request_facts
+
+from .behaviours import BEHAVIOURS, SERVER, Behaviour
+from .helpers import RecordingApp
+
+ROWS = [pytest.param(row, id=row.id) for row in BEHAVIOURS]
+#: Headers the decision alone sets (the others depend on the application's response).
+DECIDED = {
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-max-age",
+    "access-control-allow-private-network",
+    "x-cors-reason",
+}
+
+
+def with_debug(policy: Any) -> Any:
+    """The same configuration with the debug header on, which shows the adapter's reason."""
+    if isinstance(policy, list):
+        return [(pattern, {**options, "debug": True}) for pattern, options in policy]
+    return {**policy, "debug": True}
+
+
+def check_headers(row: Behaviour, headers: dict[str, str]) -> None:
+    """Names compare case-insensitively, and so do values: ASGI lists header names in lower
+    case, as it carries them."""
+    for name, expected in row.headers.items():
+        found = headers.get(name.lower())
+        assert (found and found.lower()) == (expected and expected.lower()), (name, headers)
+
+
+def reason_shown(headers: dict[str, str]) -> str | None:
+    shown = headers.get("x-cors-reason")
+    return shown.split(" ")[0] if shown else None
+
+
+@pytest.mark.parametrize("row", ROWS)
+def test_behaviour_through_the_core(row: Behaviour) -> None:
+    decision = Decider(row.policy).decide(
+        request_facts(row.method, row.request_headers.get("Origin"),
+                      {k: v for k, v in row.request_headers.items() if k != "Origin"},
+                      row.path, SERVER)
+    )  # fmt: skip
+    assert decision.reason == row.reason
+    produced = {name.lower(): value for name, value in decision.headers}
+    app_names = {name.lower() for name, _ in row.app_headers}
+    for name, expected in row.headers.items():
+        if name.lower() in DECIDED and name.lower() not in app_names:
+            assert produced.get(name.lower()) == expected, (name, produced)
+
+
+@pytest.mark.parametrize("row", ROWS)
+def test_behaviour_through_wsgi(row: Behaviour) -> None:
+    for debug in (False, True):
+        app = RecordingApp(headers=list(row.app_headers))
+        policy = with_debug(row.policy) if debug else row.policy
+        client = TestApp(CORSMiddleware(app, policy), lint=True)
+        response = client.request(
+            row.path, method=row.method, headers=row.request_headers, expect_errors=True,
+            environ={"HTTP_HOST": "api.example.com", "wsgi.url_scheme": "https"},
+        )  # fmt: skip
+        headers = {name.lower(): value for name, value in response.headerlist}
+        assert response.status_int == row.status
+        assert bool(app.calls) is row.app_called
+        if debug:
+            expected = None if row.reason == "no_policy_for_path" else row.reason
+            assert reason_shown(headers) == expected
+        elif "X-CORS-Reason" not in row.headers:
+            check_headers(row, headers)
