@@ -107,14 +107,26 @@ SERVERS: dict[str, Callable[[str, int], list[str]]] = {
         sys.executable, "-m", "tests.werkzeug_server", target, str(port),
     ],
 }  # fmt: skip
+#: ASGI servers, the same way: uvicorn and hypercorn.
+ASGI_SERVERS: dict[str, Callable[[str, int], list[str]]] = {
+    "uvicorn": lambda target, port: [
+        sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
+        "--log-level", "warning", "--timeout-graceful-shutdown", "2",
+    ],
+    "hypercorn": lambda target, port: [
+        sys.executable, "-m", "hypercorn", target, "--bind", f"127.0.0.1:{port}",
+        "--log-level", "warning", "--graceful-timeout", "2",
+    ],
+}  # fmt: skip
 
 
 @contextmanager
 def serve(server: str, target: str, env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """Serve the WSGI app *target* (``module:app``) with *server*; yield its base URL."""
+    """Serve the WSGI or ASGI app *target* (``module:app``) with *server* (a key of
+    :data:`SERVERS` or :data:`ASGI_SERVERS`); yield its base URL."""
     port = free_port()
     process = subprocess.Popen(
-        SERVERS[server](target, port),
+        {**SERVERS, **ASGI_SERVERS}[server](target, port),
         cwd=PROJECT,
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,

@@ -128,3 +128,18 @@ def test_policy_object_is_reused_across_frameworks() -> None:
     policies = [importlib.import_module(f"examples.{name}").policy for name in EXAMPLES]
     assert all(isinstance(p, CORSPolicy) for p in policies)
     assert len(set(policies)) == 1  # the same policy, value for value
+
+
+ASGI_EXAMPLES = ["fastapi_app", "starlette_app", "plain_asgi", "django_asgi"]
+
+
+@pytest.mark.parametrize("name", ASGI_EXAMPLES)
+def test_asgi_examples_share_the_policy_and_contain_no_cors_code(name: str) -> None:
+    from cors_wsgi.asgi import CORSMiddleware as ASGICORSMiddleware
+
+    module = importlib.import_module(f"examples.{name}")
+    assert isinstance(module.app, ASGICORSMiddleware)
+    assert module.app.policy == importlib.import_module("examples.plain_wsgi").policy
+    app_part = inspect.getsource(module).split("policy = CORSPolicy(")[0]
+    assert "Access-Control" not in app_part
+    assert "OPTIONS" not in app_part
