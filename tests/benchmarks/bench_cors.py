@@ -25,9 +25,10 @@ from typing import Any
 from wsgiref.util import setup_testing_defaults
 
 from cors_wsgi import CORSMiddleware, CORSPolicy
+from cors_wsgi.asgi import CORSMiddleware as ASGICORSMiddleware
 from cors_wsgi.decision import DECISION_CACHE_SIZE, PolicyDecider
 
-from .handwritten import HandWrittenCORS
+from .handwritten import HandWrittenASGICORS, HandWrittenCORS
 
 ORIGIN = "https://app.example.com"
 METHODS = ["GET", "POST"]
@@ -67,6 +68,12 @@ def bare_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Ite
         headers = [*headers, ("Vary", "Accept-Encoding"), ("Access-Control-Allow-Origin", "*")]
     start_response("200 OK", headers)
     return [b"ok"]
+
+
+async def bare_asgi_app(scope: Any, receive: Any, send: Any) -> None:
+    headers = [(b"content-type", b"text/plain"), (b"content-length", b"2")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"ok"})
 
 
 def cors_wsgi_policy(**extra: Any) -> CORSPolicy:
@@ -146,7 +153,7 @@ def wsgi_stack(name: str, app: Any, baseline: str, kinds: Iterable[str] = KINDS)
     return Stack(name, baseline, call, loop, tuple(kinds))
 
 
-def asgi_stack(name: str, app: Any, baseline: str) -> Stack:
+def asgi_stack(name: str, app: Any, baseline: str, kinds: Iterable[str] = PEER_KINDS) -> Stack:
     def scope_for(kind: str) -> dict[str, Any]:
         _, method, headers = KINDS[kind]
         return {
@@ -186,7 +193,7 @@ def asgi_stack(name: str, app: Any, baseline: str) -> Stack:
     def loop(kind: str, n: int) -> float:
         return loop_.run_until_complete(many(scope_for(kind), n))
 
-    return Stack(name, baseline, call, loop, PEER_KINDS, note="ASGI")
+    return Stack(name, baseline, call, loop, tuple(kinds), note="ASGI")
 
 
 # -- the peers ---------------------------------------------------------------------------------
@@ -397,6 +404,55 @@ def summary(stacks: list[Stack], results: Results) -> None:
         print(f"| ({kind}) {KINDS[kind][0]} | {over * 1e6:.2f} | {ratio:.2f} ({ref_kind}) |")
 
 
+# -- ASGI --------------------------------------------------------------------------------------
+
+ASGI_KINDS = ("a", "b", "c", "d")
+
+
+def asgi_stacks(missing: list[str]) -> list[Stack]:
+    """Bare ASGI app, hand-written ASGI minimum, cors_wsgi's ASGI middleware, and Starlette's
+    CORSMiddleware, each directly around the same bare ASGI app."""
+    policy = cors_wsgi_policy()
+    stacks = [
+        asgi_stack("bare ASGI app", bare_asgi_app, "bare ASGI app", ASGI_KINDS),
+        asgi_stack(
+            "hand-written ASGI minimum",
+            HandWrittenASGICORS(bare_asgi_app, [ORIGIN], METHODS, HEADERS, MAX_AGE),
+            "bare ASGI app",
+            ASGI_KINDS,
+        ),
+        asgi_stack(
+            "cors_wsgi ASGI", ASGICORSMiddleware(bare_asgi_app, policy), "bare ASGI app", ASGI_KINDS
+        ),
+    ]
+    try:
+        from starlette.middleware.cors import CORSMiddleware as StarletteCORS
+
+        starlette = StarletteCORS(bare_asgi_app, allow_origins=[ORIGIN], allow_methods=METHODS,
+                                  allow_headers=HEADERS, max_age=MAX_AGE)  # fmt: skip
+        stacks.append(
+            asgi_stack("Starlette CORSMiddleware", starlette, "bare ASGI app", ASGI_KINDS)
+        )
+    except ImportError:
+        missing.append("starlette")
+    return stacks
+
+
+def asgi_summary(stacks: list[Stack], results: Results) -> None:
+    reference = next(s for s in stacks if s.name == "hand-written ASGI minimum")
+    print("\nASGI: overhead as a multiple of the hand-written ASGI minimum's (same run):\n")
+    print("| stack | a | b | c | d |")
+    print("|---|---|---|---|---|")
+    for stack in stacks:
+        if stack.baseline == stack.name:
+            continue
+        cells = [f"{results.ratio(stack, k, reference, k):.2f}" for k in ASGI_KINDS]
+        print(f"| {stack.name} | " + " | ".join(cells) + " |")
+    print("\n(overhead µs: " + "; ".join(
+        f"{s.name} " + ", ".join(f"{k} {results.overhead(s, k) * 1e6:.2f}" for k in ASGI_KINDS)
+        for s in stacks if s.baseline != s.name) + ")")  # fmt: skip
+
+
 # -- scale, cache and streaming ----------------------------------------------------------------
 
 
@@ -514,6 +570,10 @@ def main(argv: list[str] | None = None) -> int:
     results = run(stacks, rounds, target)
     print_table(stacks, results, rounds)
     summary(stacks, results)
+    asgi = asgi_stacks(missing)
+    for stack in asgi:
+        verify(stack)
+    asgi_summary(asgi, run(asgi, rounds, target))
     scale(rounds, target)
     streaming(args.quick)
     return 0
