@@ -4,9 +4,12 @@ runs one request through an ASGI application the way a server does."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, MutableMapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 Message = MutableMapping[str, Any]
 Scope = MutableMapping[str, Any]
@@ -89,7 +92,14 @@ async def call(app: App, scope: Scope, body: bytes = b"") -> Exchange:
     return exchange
 
 
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run *coroutine* to the end on a fresh event loop in a thread of its own: the browser
+    tests' Playwright keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=30)
+
+
 def request(app: App, method: str, path: str, headers: dict[str, str] | None = None,
             **scope_options: Any) -> Exchange:  # fmt: skip
-    """One request through *app*, synchronously (a fresh event loop)."""
-    return asyncio.run(call(app, http_scope(method, path, headers or {}, **scope_options)))
+    """One request through *app*, synchronously."""
+    return run_async(call(app, http_scope(method, path, headers or {}, **scope_options)))

@@ -3,7 +3,6 @@ errors, lifespan, WebSocket origin checks, and the wrong kind of application bot
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy
 from cors_wsgi.asgi import CORSMiddleware as ASGICORSMiddleware
 
-from .asgi_apps import Message, RecordingASGIApp, Scope, call, http_scope, request
+from .asgi_apps import Message, RecordingASGIApp, Scope, call, http_scope, request, run_async
 from .behaviours import ALLOWED, BEHAVIOURS, EVIL, Behaviour
 from .helpers import RecordingApp
 from .test_behaviours import check_headers, reason_shown, with_debug
@@ -60,7 +59,7 @@ def test_response_header_names_in_any_case_are_merged() -> None:
 
 def test_headers_are_lower_case_byte_pairs_built_once() -> None:
     middleware = ASGICORSMiddleware(RecordingASGIApp(), POLICY)
-    exchange = asyncio.run(call(middleware, http_scope("GET", "/", {"Origin": ALLOWED})))
+    exchange = run_async(call(middleware, http_scope("GET", "/", {"Origin": ALLOWED})))
     start = exchange.messages[0]
     assert all(isinstance(n, bytes) and n == n.lower() for n, _ in start["headers"])
     decision = middleware.evaluate(ALLOWED)
@@ -90,10 +89,10 @@ def test_request_header_names_as_servers_send_them_and_duplicate_origins() -> No
     middleware = ASGICORSMiddleware(RecordingASGIApp(), POLICY)
     scope = http_scope("GET", "/", {})
     scope["headers"].append((b"Origin", ALLOWED.encode()))  # not lower-cased: fails closed
-    assert asyncio.run(call(middleware, scope)).header("Access-Control-Allow-Origin") is None
+    assert run_async(call(middleware, scope)).header("Access-Control-Allow-Origin") is None
     scope = http_scope("GET", "/", {"Origin": ALLOWED})
     scope["headers"].append((b"origin", EVIL.encode()))  # two Origins: no origin at all
-    assert asyncio.run(call(middleware, scope)).header("Access-Control-Allow-Origin") is None
+    assert run_async(call(middleware, scope)).header("Access-Control-Allow-Origin") is None
 
 
 class Failing:
@@ -148,7 +147,7 @@ def test_lifespan_passes_through_untouched() -> None:
 
         await ASGICORSMiddleware(app, POLICY)({"type": "lifespan"}, receive, send)
 
-    asyncio.run(run())
+    run_async(run())
     assert seen == [{"type": "lifespan.startup"}]
     assert sent == [{"type": "lifespan.startup.complete"}]
 
@@ -179,7 +178,7 @@ def websocket(middleware: Any, origin: str | None) -> list[Message]:
         del scope["method"]
         await middleware(scope, receive, send)
 
-    asyncio.run(run())
+    run_async(run())
     return sent
 
 

@@ -48,5 +48,5 @@ def test_package_builds_and_its_readme_renders(tmp_path: Path) -> None:
     assert "Classifier: Programming Language :: Python :: 3.10" in metadata
     assert "Classifier: Framework :: Flask" in metadata
     assert "Project-URL: Source" in metadata
-    assert "Keywords: cors" in metadata
+    assert "Keywords: " in metadata and "cors," in metadata
     assert "cors_wsgi/py.typed" in zipfile.ZipFile(built[1]).namelist()
