@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from ..servers import free_port, gunicorn, request
+from ..servers import free_port, gunicorn, request, serve
 from .engines import ENGINES, INSTALL, Chromium, Engine, Page, missing
 
 # fetch() in the page; returns what JavaScript could see, or the error it got.
@@ -75,12 +75,28 @@ def localhost(url: str) -> str:
     return url.replace("127.0.0.1", "localhost")
 
 
-@pytest.fixture(scope="session")
-def api(page_origin: str) -> Iterator[str]:
+@pytest.fixture(scope="session", params=["wsgi", "asgi"])
+def api(request: pytest.FixtureRequest, page_origin: str) -> Iterator[str]:
+    """The API on http://localhost:C: the WSGI stack under gunicorn, or the ASGI stack
+    (cors_wsgi.asgi) under uvicorn; every browser scenario runs against both."""
     env = {"E2E_PAGE_ORIGIN": page_origin, "E2E_BROKEN": os.environ.get("E2E_BROKEN", "")}
+    if request.param == "asgi":
+        with serve("uvicorn", "tests.e2e.e2e_asgi:application", env) as url:
+            yield localhost(url)
+        return
     args = ["--permit-unconventional-http-method"]
     with gunicorn(["tests.e2e.e2e_api:application"], env=env, extra_args=args) as url:
         yield localhost(url)
+
+
+@pytest.fixture(scope="session")
+def shared_chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
+    """One Playwright Chromium for the session: the sync API allows one per thread."""
+    chromium = Chromium(tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield chromium
+    finally:
+        chromium.quit()
 
 
 @pytest.fixture(scope="session", params=sorted(ENGINES))
@@ -89,6 +105,9 @@ def engine(
 ) -> Iterator[Engine]:
     """One browser engine, started once for the session."""
     name: str = request.param
+    if name == "chromium":
+        yield request.getfixturevalue("shared_chromium")
+        return
     started = ENGINES[name](tmp_path_factory.mktemp(f"{name}-profile"))
     try:
         yield started
@@ -97,13 +116,9 @@ def engine(
 
 
 @pytest.fixture(scope="session")
-def chromium_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def chromium_context(shared_chromium: Chromium) -> Any:
     """A Playwright Chromium context, for the demo's checks of the rendered page."""
-    chromium = Chromium(tmp_path_factory.mktemp("demo-profile"))
-    try:
-        yield chromium.context
-    finally:
-        chromium.quit()
+    return shared_chromium.context
 
 
 class Browser:

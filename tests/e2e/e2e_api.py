@@ -98,7 +98,7 @@ class Recorder:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/__log":
-            body = json.dumps(self.log).encode()
+            body = log_body()
             start_response("200 OK", [("Content-Type", "application/json")])
             return [body]
         if path == "/__reset":
@@ -123,4 +123,11 @@ class Recorder:
 
 
 LOG: dict[str, list[dict[str, str]]] = {"server": [], "app": []}
+
+
+def log_body() -> bytes:
+    """Every log as JSON, for /__log."""
+    return json.dumps(LOG).encode()
+
+
 application = Recorder(CORSMiddleware(Recorder(api, "app", LOG), policies()), "server", LOG)

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from ..servers import gunicorn
+from ..servers import gunicorn, request, serve
 from .conftest import Browser, localhost
-from .engines import Page
+from .engines import Engine, Page
 
 pytestmark = pytest.mark.browser
 
@@ -305,3 +305,38 @@ def test_blog_post_donuts(browser_factory: Any, page_origin: str, target: str, w
     else:
         assert donut == "error: TypeError"
         assert created == "error: TypeError"
+
+
+# WebSockets (ASGI) -----------------------------------------------------------------------------
+
+WEBSOCKET_JS = """async (url) => new Promise((resolve) => {
+  const socket = new WebSocket(url);
+  const timer = setTimeout(() => resolve("timeout"), 8000);
+  socket.onopen = () => socket.send("hi");
+  socket.onmessage = (event) => { clearTimeout(timer); resolve(event.data); socket.close(); };
+  socket.onerror = () => { clearTimeout(timer); resolve("error"); };
+})"""
+
+
+def test_websocket_from_an_allowed_page_connects_and_from_a_refused_one_is_rejected(
+    engine: Engine, page_server: None, page_origin: str, other_origin: str
+) -> None:
+    """CORS does not cover WebSockets; check_websocket_origin refuses the cross-site handshake
+    (HTTP 403 before accepting) and the application never sees it."""
+    env = {"E2E_PAGE_ORIGIN": page_origin, "E2E_BROKEN": os.environ.get("E2E_BROKEN", "")}
+    with serve("uvicorn", "tests.e2e.e2e_asgi:application", env) as url:
+        api = localhost(url)
+        request(url, "GET", "/__reset")
+        path = unique("/ws")
+        target = api.replace("http://", "ws://") + path
+        allowed = engine.open(page_origin + "/")
+        refused = engine.open(other_origin + "/")
+        try:
+            assert allowed.evaluate(WEBSOCKET_JS, target) == "echo: hi"
+            assert refused.evaluate(WEBSOCKET_JS, target) == "error"
+        finally:
+            allowed.close()
+            refused.close()
+        log = Browser(allowed, api, engine.name)
+        assert log.methods("server", path) == ["WEBSOCKET", "WEBSOCKET"]
+        assert log.methods("app", path) == ["WEBSOCKET"]  # the refused one never reached it
