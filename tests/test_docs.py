@@ -35,5 +35,8 @@ def test_option_table_lists_every_option_with_its_default() -> None:
 def test_every_example_command_names_a_real_module() -> None:
     for module in re.findall(r"gunicorn (examples\.\w+):application", README):
         assert hasattr(importlib.import_module(module), "application")
+    for module in re.findall(r"uvicorn (examples\.\w+):app", README):
+        assert hasattr(importlib.import_module(module), "app")
+    assert re.findall(r"uvicorn (examples\.\w+):app", README)
     for ini in re.findall(r"gunicorn --paste (examples/\S+\.ini)", README):
         assert (PROJECT / ini).is_file()
