@@ -21,7 +21,8 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_option_table_lists_every_option_with_its_default() -> None:
-    rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|", README, flags=re.MULTILINE)
+    reference = README.split("## Configuration reference", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|", reference, flags=re.MULTILINE)
     table = {key: default.strip() for key, default in rows if key in OPTION_NAMES}
     assert list(table) == list(OPTION_NAMES)
     defaults = CORSPolicy().options()
