@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 from .decision import Decision
 
@@ -17,7 +17,7 @@ logger: Final = logging.getLogger("cors_wsgi")
 LOG_VALUE_LIMIT: Final = 200
 
 
-def log_decision(decision: Decision, facts: Mapping[str, str]) -> None:
+def log_decision(decision: Decision, facts: Mapping[str, Any]) -> None:
     """One DEBUG line for a refused (or unrouted) request described by request *facts* (see
     :mod:`cors_wsgi.core`); every value from the request is escaped and capped."""
     detail = f" {sanitise(decision.detail)}" if decision.detail else ""
@@ -31,8 +31,10 @@ def log_decision(decision: Decision, facts: Mapping[str, str]) -> None:
     )
 
 
-def sanitise(value: str, limit: int = LOG_VALUE_LIMIT) -> str:
+def sanitise(value: str | bytes, limit: int = LOG_VALUE_LIMIT) -> str:
     """Escape CR, LF and every other control or non-printable character, cap the length
-    (log injection, CVE-2024-1681 in flask-cors)."""
+    (log injection, CVE-2024-1681 in flask-cors); bytes are read as latin-1."""
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
     shown = repr(value[:limit])[1:-1]  # repr escapes what is not printable
     return shown + f"...(+{len(value) - limit} chars)" if len(value) > limit else shown

@@ -48,6 +48,7 @@ _FACTS: Final = {
     b"access-control-request-headers": "HTTP_ACCESS_CONTROL_REQUEST_HEADERS",
     b"access-control-request-private-network": "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
 }
+_DEBUG: Final = logging.DEBUG
 _UNROUTED: Final = Reason.NO_POLICY_FOR_PATH  # an Enum attribute lookup costs ~50 ns
 _SAME_ORIGIN: Final = Reason.SAME_ORIGIN
 #: The origin of a WebSocket handshake's page is http(s), its scope's scheme ws(s).
@@ -170,15 +171,29 @@ class CORSMiddleware:
             else:  # lifespan (its startup and shutdown hooks must reach the app), and the rest
                 await self.app(scope, receive, send)
             return
-        facts = request_facts(scope)
+        # The core's request facts (request_facts(), inlined: this is every request's path).
+        facts: dict[str, Any] = {"REQUEST_METHOD": scope["method"], "PATH_INFO": scope["path"]}
+        scheme = scope.get("scheme")
+        if scheme is not None and scheme != "http":
+            facts["wsgi.url_scheme"] = scheme
+        for name, value in scope["headers"]:
+            key = _FACTS.get(name)
+            # Values stay bytes (the core reads latin-1); repeated ones are joined, as WSGI
+            # servers join them: two Origins are no origin.
+            if key is not None and facts.setdefault(key, value) is not value:
+                facts[key] += b", " + value
+        if "HTTP_HOST" not in facts:
+            facts.update(_server_facts(scope))
         decision = self._decide(facts)
         if not decision.plain:  # refused, a preflight, unrouted, or listing exposed names
-            if decision.refused or decision.reason is _UNROUTED:
-                if "HTTP_ORIGIN" in facts and logger.isEnabledFor(logging.DEBUG):
+            if decision.refused:  # a refusal always has an Origin
+                if logger.isEnabledFor(_DEBUG):
                     log_decision(decision, facts)
-                if not decision.refused:
-                    await self.app(scope, receive, send)
-                    return
+            elif decision.reason is _UNROUTED:
+                if "HTTP_ORIGIN" in facts and logger.isEnabledFor(_DEBUG):
+                    log_decision(decision, facts)
+                await self.app(scope, receive, send)
+                return
             if decision.preflight:  # answered here, without calling the application
                 await send(
                     {
@@ -189,7 +204,7 @@ class CORSMiddleware:
                 )
                 await send({"type": "http.response.body", "body": b""})
                 return
-        kinds = self._kinds
+        known_kind = self._kinds.get
         merge = self._merge
 
         async def cors_send(message: Message) -> None:
@@ -197,7 +212,7 @@ class CORSMiddleware:
                 headers = message.get("headers", ())
                 if not decision.expose_response_headers:
                     for header in headers:
-                        if kinds.get(header[0]) is not KEEP:  # None (new name), VARY or OWNED
+                        if known_kind(header[0]) is not KEEP:  # None (new name), VARY or OWNED
                             break
                     else:
                         message["headers"] = [*headers, *decision.wire_headers]
@@ -262,30 +277,34 @@ class CORSMiddleware:
             await send({"type": "websocket.close", "code": 1008})
 
 
-def request_facts(scope: Scope, method: str | None = None) -> dict[str, str]:
+def request_facts(scope: Scope, method: str | None = None) -> dict[str, Any]:
     """The core's request facts (see :mod:`cors_wsgi.core`) from an ASGI scope.
 
     Request header names are taken as lower-cased, as ASGI servers send them (uvicorn,
     hypercorn, daphne; Starlette's ``Headers`` relies on it too). A server that did not would
     make its requests look as if they had no ``Origin``: refused, never wrongly allowed.
     """
-    facts = {"REQUEST_METHOD": method or scope["method"], "PATH_INFO": scope["path"]}
+    facts: dict[str, Any] = {
+        "REQUEST_METHOD": method or scope["method"],
+        "PATH_INFO": scope["path"],
+    }
     # ASGI's path already holds root_path (it is SCRIPT_NAME + PATH_INFO): used as it is.
     scheme = scope.get("scheme", "http")
     if scheme != "http":  # the core's default
         facts["wsgi.url_scheme"] = scheme
-    known = _FACTS.get
     for name, value in scope["headers"]:
-        key = known(name)
-        if key is not None:
-            text = value.decode("latin-1")
-            # Repeated headers are joined, as WSGI servers do: two Origins are no origin.
-            if facts.setdefault(key, text) is not text:
-                facts[key] += ", " + text
+        key = _FACTS.get(name)
+        if key is not None and facts.setdefault(key, value) is not value:
+            facts[key] += b", " + value  # repeated: joined, as WSGI servers do
     if "HTTP_HOST" not in facts:
-        server = scope.get("server") or ("", "")
-        facts["SERVER_NAME"], facts["SERVER_PORT"] = str(server[0]), str(server[1])
+        facts.update(_server_facts(scope))
     return facts
+
+
+def _server_facts(scope: Scope) -> dict[str, str]:
+    """``SERVER_NAME`` and ``SERVER_PORT``, for a request without ``Host`` (HTTP/1.0)."""
+    server = scope.get("server") or ("", "")
+    return {"SERVER_NAME": str(server[0]), "SERVER_PORT": str(server[1])}
 
 
 def _is_wsgi_application(app: object) -> bool:

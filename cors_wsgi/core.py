@@ -9,13 +9,16 @@ uses them: ``REQUEST_METHOD``, ``SCRIPT_NAME`` + ``PATH_INFO`` (the path), ``HTT
 ``HTTP_ACCESS_CONTROL_REQUEST_METHOD``, ``HTTP_ACCESS_CONTROL_REQUEST_HEADERS``,
 ``HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK``, ``HTTP_HOST`` and ``wsgi.url_scheme``. A WSGI
 environ is such a mapping already, so the hot path translates nothing; the ASGI adapter builds
-one from its scope. Only what a decision needs is read, and only when it needs it.
+one from its scope, keeping header values as the bytes ASGI carries (latin-1): a repeated
+origin is then found without decoding it. Only what a decision needs is read, and only when
+it needs it.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from .decision import NO_POLICY_FOR_PATH, Decision, PolicyDecider, Reason
 from .errors import ConfigError, Problem
@@ -58,7 +61,7 @@ class Decider:
         #: ``decide(facts)``: the decision for the request these facts describe (see the module
         #: docstring for the keys). For a single policy it is that policy's decider itself,
         #: which saves a call on every request.
-        self.decide: Callable[[Mapping[str, str]], Decision] = (
+        self.decide: Callable[[Mapping[str, Any]], Decision] = (
             self._only.decide if self._only is not None else self._decide_routed
         )
 
@@ -73,7 +76,7 @@ class Decider:
         decider = self._only or self._routes.select(path)
         return decider.policy if decider is not None else None
 
-    def _decide_routed(self, facts: Mapping[str, str]) -> Decision:
+    def _decide_routed(self, facts: Mapping[str, Any]) -> Decision:
         decider = self._routes.select(facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", ""))
         return NO_POLICY_FOR_PATH if decider is None else decider.decide(facts)
 

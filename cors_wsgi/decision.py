@@ -17,7 +17,8 @@ from .options import ANY, TOKEN
 from .origins import MAX_ORIGIN_LENGTH, server_origin
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
+    from typing import Any
 
     from .policy import CORSPolicy
 
@@ -171,6 +172,14 @@ def encode_headers(headers: tuple[Header, ...]) -> tuple[tuple[bytes, bytes], ..
 
 _NOT_ALLOWED: Final = Reason.ORIGIN_NOT_ALLOWED  # an Enum attribute lookup costs ~50 ns
 
+_TRUE: Final = ("true", b"true")
+
+
+def _text(value: str | bytes) -> str:
+    """A header value as text: bytes are latin-1, as HTTP header values are."""
+    return value if isinstance(value, str) else value.decode("latin-1")
+
+
 #: What requests on paths without a policy get: nothing.
 NO_POLICY_FOR_PATH: Final = Decision(False, Reason.NO_POLICY_FOR_PATH)
 
@@ -188,7 +197,6 @@ class PolicyDecider:
         "_preflight",
         "_refused_actual",
         "_server_origins",
-        "cached_actual",
         "no_origin",
         "policy",
         "same_origin",
@@ -210,14 +218,17 @@ class PolicyDecider:
             reason: self._decision(False, reason, vary)
             for reason in (Reason.INVALID_ORIGIN, Reason.ORIGIN_NOT_ALLOWED)
         }
-        self._actual: dict[str, Decision] = {}
-        #: ``cached_actual(origin)``: the remembered decision for an actual request, or None.
-        self.cached_actual: Callable[[str], Decision | None] = self._actual.get
+        self._actual: dict[str | bytes, Decision] = {}  # by Origin, as text or as bytes
         self._preflight = lru_cache(DECISION_CACHE_SIZE)(self._decide_preflight)
-        self._server_origins: dict[str, tuple[str, str]] = {}  # Host -> (scheme, origin)
+        # Host -> (scheme, the server's origin in the Host's type)
+        self._server_origins: dict[str | bytes, tuple[str, str | bytes]] = {}
 
-    def decide(self, facts: Mapping[str, str]) -> Decision:
-        """Decide the request described by request *facts* (see :mod:`cors_wsgi.core`)."""
+    def decide(self, facts: Mapping[str, Any]) -> Decision:
+        """Decide the request described by request *facts* (see :mod:`cors_wsgi.core`).
+
+        Header values are strings, or latin-1 bytes as ASGI carries them: decisions are then
+        remembered under the bytes too, so a repeated origin is never decoded again.
+        """
         origin = facts.get("HTTP_ORIGIN")
         if origin is None:  # not a CORS request
             return self.no_origin
@@ -230,7 +241,7 @@ class PolicyDecider:
                     origin,
                     request_method,
                     facts.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", ""),
-                    facts.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") == "true",
+                    facts.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") in _TRUE,
                 )
         decision = self._actual.get(origin) or self.actual(origin)
         # Browsers send Origin on same-origin POSTs too: such a request needs no CORS headers
@@ -247,8 +258,12 @@ class PolicyDecider:
                 return self.same_origin
         return decision
 
-    def _remember_server_origin(self, scheme: str, host: str) -> tuple[str, str]:
-        known = (scheme, server_origin(scheme, host))
+    def _remember_server_origin(self, scheme: str, host: str | bytes) -> tuple[str, str | bytes]:
+        if isinstance(host, bytes):  # compared with an Origin in bytes, so kept as bytes
+            origin = server_origin(scheme, host.decode("latin-1"))
+            known: tuple[str, str | bytes] = (scheme, origin.encode("latin-1"))
+        else:
+            known = (scheme, server_origin(scheme, host))
         if len(self._server_origins) >= SERVER_ORIGIN_CACHE_SIZE:
             self._server_origins.clear()
         self._server_origins[host] = known
@@ -259,11 +274,11 @@ class PolicyDecider:
         """How many actual-request decisions are remembered now (at most the cache size)."""
         return len(self._actual)
 
-    def actual(self, origin: str) -> Decision:
+    def actual(self, origin: str | bytes) -> Decision:
         """Decide an actual (non-preflight) request carrying this ``Origin`` value."""
         decision = self._actual.get(origin)
         if decision is None:
-            decision = self._decide_actual(origin)
+            decision = self._decide_actual(_text(origin))
             if len(origin) <= MAX_ORIGIN_LENGTH:  # oversized values are never remembered
                 if len(self._actual) >= DECISION_CACHE_SIZE:
                     self._actual.clear()  # bounded; cheaper than LRU bookkeeping
@@ -272,9 +287,9 @@ class PolicyDecider:
 
     def preflight(
         self,
-        origin: str,
-        request_method: str,
-        request_headers: str = "",
+        origin: str | bytes,
+        request_method: str | bytes,
+        request_headers: str | bytes = "",
         private_network: bool = False,
     ) -> Decision:
         """Decide a preflight; *request_headers* is the raw ``-Request-Headers`` value."""
@@ -282,9 +297,10 @@ class PolicyDecider:
             return self._refuse_preflight(Reason.INVALID_ORIGIN, "(value too long)")
         if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:
             return self._refuse_preflight(Reason.HEADER_NOT_ALLOWED, "(value too long)")
+        facts = (_text(origin), _text(request_method), _text(request_headers), private_network)
         if len(request_headers) > MAX_CACHED_REQUEST_HEADERS:
-            return self._decide_preflight(origin, request_method, request_headers, private_network)
-        return self._preflight(origin, request_method, request_headers, private_network)
+            return self._decide_preflight(*facts)
+        return self._preflight(*facts)
 
     def _origin_refusal(self, origin: str) -> Reason | None:
         allowed = self.policy.matcher.match(origin)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["CORSMiddleware"]
 
 _NO_BODY: Final[tuple[bytes, ...]] = ()
+_DEBUG: Final = logging.DEBUG
 _UNROUTED: Final = Reason.NO_POLICY_FOR_PATH  # an Enum attribute lookup costs ~50 ns
 
 
@@ -131,11 +132,13 @@ class CORSMiddleware:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         decision = self._decide(environ)  # the environ is the core's request facts as it is
         if not decision.plain:  # refused, a preflight, unrouted, or listing exposed names
-            if decision.refused or decision.reason is _UNROUTED:
-                if "HTTP_ORIGIN" in environ and logger.isEnabledFor(logging.DEBUG):
+            if decision.refused:  # a refusal always has an Origin
+                if logger.isEnabledFor(_DEBUG):
                     log_decision(decision, environ)
-                if not decision.refused:
-                    return self.app(environ, start_response)
+            elif decision.reason is _UNROUTED:
+                if "HTTP_ORIGIN" in environ and logger.isEnabledFor(_DEBUG):
+                    log_decision(decision, environ)
+                return self.app(environ, start_response)
             if decision.preflight:  # answered here, without calling the application
                 start_response(decision.answer_status, list(decision.answer_headers))
                 return _NO_BODY

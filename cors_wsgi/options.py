@@ -349,7 +349,9 @@ def _compile_regex(entry: object, problems: list[Problem]) -> re.Pattern[str] | 
     elif isinstance(entry, str) and entry.strip():
         try:
             regex = re.compile(entry.strip())
-        except re.error as error:
+        # Python raises OverflowError, not re.error, for numbers it cannot hold (a{99999999999},
+        # \U99999999999): found by the fuzz target.
+        except (re.error, OverflowError) as error:
             problems.append(
                 Problem("allow_origin_regex", entry, f"invalid regular expression: {error}")
             )

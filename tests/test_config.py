@@ -149,6 +149,11 @@ CONFIG_ERRORS = [
         id="star among others",
     ),
     pytest.param(
+        {"allow_origin_regex": "https://a{99999999999}"},
+        ["allow_origin_regex", "invalid regular expression"],
+        id="regex count too large (OverflowError, found by fuzzing)",
+    ),
+    pytest.param(
         {"allow_origin_regex": "https://(a"},
         ["allow_origin_regex", "'https://(a'", "invalid regular expression"],
         id="bad regex",
