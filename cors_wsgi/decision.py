@@ -237,10 +237,14 @@ class PolicyDecider:
             # https://fetch.spec.whatwg.org/#cors-preflight-request: OPTIONS with Origin and
             # Access-Control-Request-Method. Any other OPTIONS is an ordinary request.
             if request_method is not None:
+                requested = facts.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "")
+                if type(origin) is bytes:  # as ASGI carries them: decided as text
+                    origin, request_method = origin.decode("latin-1"), _text(request_method)
+                    requested = _text(requested)
                 return self.preflight(
                     origin,
                     request_method,
-                    facts.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", ""),
+                    requested,
                     facts.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") in _TRUE,
                 )
         decision = self._actual.get(origin) or self.actual(origin)
@@ -287,9 +291,9 @@ class PolicyDecider:
 
     def preflight(
         self,
-        origin: str | bytes,
-        request_method: str | bytes,
-        request_headers: str | bytes = "",
+        origin: str,
+        request_method: str,
+        request_headers: str = "",
         private_network: bool = False,
     ) -> Decision:
         """Decide a preflight; *request_headers* is the raw ``-Request-Headers`` value."""
@@ -297,10 +301,9 @@ class PolicyDecider:
             return self._refuse_preflight(Reason.INVALID_ORIGIN, "(value too long)")
         if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:
             return self._refuse_preflight(Reason.HEADER_NOT_ALLOWED, "(value too long)")
-        facts = (_text(origin), _text(request_method), _text(request_headers), private_network)
         if len(request_headers) > MAX_CACHED_REQUEST_HEADERS:
-            return self._decide_preflight(*facts)
-        return self._preflight(*facts)
+            return self._decide_preflight(origin, request_method, request_headers, private_network)
+        return self._preflight(origin, request_method, request_headers, private_network)
 
     def _origin_refusal(self, origin: str) -> Reason | None:
         allowed = self.policy.matcher.match(origin)
