@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from ._log import log_decision, logger, sanitise
-from .core import Decider, is_async_callable
+from .core import Decider, MiddlewareConfig, is_async_callable
 from .decision import Decision, Reason, encode_headers
 from .errors import ConfigError, Problem
-from .policy import CORSPolicy
 from .response import (
     ERROR_BODY,
     ERROR_HEADERS,
@@ -27,7 +26,7 @@ from .response import (
     HeaderMerger,
     Kind,
 )
-from .routes import PathRoute, PolicyLike, load_ini
+from .routes import PolicyLike, load_ini
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -57,7 +56,7 @@ _ERROR_CODE: Final = int(ERROR_STATUS.split()[0])
 _ERROR_HEADERS: Final = encode_headers(ERROR_HEADERS)
 
 
-class CORSMiddleware:
+class CORSMiddleware(MiddlewareConfig):
     """ASGI middleware that gives any ASGI application (FastAPI, Starlette, Django's ASGI
     handler, Quart, ...) correct CORS, from the same policy as the WSGI middleware.
 
@@ -134,34 +133,6 @@ class CORSMiddleware:
         """Wrap *app* with the policy or per-path policies of an INI file (see
         :func:`cors_wsgi.routes.load_ini`); *options* are this class's keyword options."""
         return cls(app, load_ini(path, section), **options)
-
-    @property
-    def policy(self) -> CORSPolicy | None:
-        """The single policy, or None when per-path policies choose one (see ``routes``)."""
-        return self.decider.policy
-
-    @property
-    def routes(self) -> tuple[PathRoute, ...]:
-        """The per-path routes in matching order (empty for a single policy)."""
-        return self.decider.routes
-
-    def policy_for_path(self, path: str) -> CORSPolicy | None:
-        """Return the policy governing *path*, or None when no per-path pattern matches."""
-        return self.decider.policy_for_path(path)
-
-    def evaluate(
-        self,
-        origin: str | None,
-        method: str = "GET",
-        request_headers: Mapping[str, str] | None = None,
-        path: str = "/",
-        *,
-        request_origin: str | None = None,
-    ) -> Decision:
-        """Decide a request on *path* as this middleware would (see :meth:`CORSPolicy.evaluate`)."""
-        return self.decider.evaluate(
-            origin, method, request_headers, path, request_origin=request_origin
-        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # One coroutine for the http scope: an extra await per request costs about 0.3 µs.

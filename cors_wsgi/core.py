@@ -26,7 +26,7 @@ from .fetch import NORMALISED_METHODS, preflight_reasons, unsafe_header_names
 from .policy import CORSPolicy
 from .routes import PathRoute, PolicyLike, Routes, as_policy, build_routes
 
-__all__ = ["Decider", "is_async_callable", "request_facts"]
+__all__ = ["Decider", "MiddlewareConfig", "is_async_callable", "request_facts"]
 
 
 class Decider:
@@ -104,6 +104,42 @@ class Decider:
                 if preflight.refused or preflight.reason is Reason.NO_POLICY_FOR_PATH:
                     return preflight
         return self.decide(request_facts(method, origin, found, path, request_origin))
+
+
+class MiddlewareConfig:
+    """What both middlewares tell about their configuration, from their :class:`Decider`."""
+
+    __slots__ = ()
+    decider: Decider
+
+    @property
+    def policy(self) -> CORSPolicy | None:
+        """The single policy, or None when per-path policies choose one (see ``routes``)."""
+        return self.decider.policy
+
+    @property
+    def routes(self) -> tuple[PathRoute, ...]:
+        """The per-path routes in matching order (empty for a single policy)."""
+        return self.decider.routes
+
+    def policy_for_path(self, path: str) -> CORSPolicy | None:
+        """Return the policy governing *path*, or None when no per-path pattern matches."""
+        return self.decider.policy_for_path(path)
+
+    def evaluate(
+        self,
+        origin: str | None,
+        method: str = "GET",
+        request_headers: Mapping[str, str] | None = None,
+        path: str = "/",
+        *,
+        request_origin: str | None = None,
+    ) -> Decision:
+        """Decide a request on *path* as this middleware would, without a server (see
+        :meth:`CORSPolicy.evaluate`); ``no_policy_for_path`` when no pattern matches."""
+        return self.decider.evaluate(
+            origin, method, request_headers, path, request_origin=request_origin
+        )
 
 
 def request_facts(

@@ -5,16 +5,15 @@ headers into the response. Nothing else: deciding is :mod:`.core`'s, merging
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from ._log import log_decision, logger, sanitise
-from .core import Decider, is_async_callable
-from .decision import Decision, Reason
+from .core import Decider, MiddlewareConfig, is_async_callable
+from .decision import Reason
 from .errors import ConfigError, Problem
-from .policy import CORSPolicy
 from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, KEEP, HeaderMerger
-from .routes import PathRoute, PolicyLike, load_ini
+from .routes import PolicyLike, load_ini
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -35,7 +34,7 @@ _DEBUG: Final = logging.DEBUG
 _UNROUTED: Final = Reason.NO_POLICY_FOR_PATH  # an Enum attribute lookup costs ~50 ns
 
 
-class CORSMiddleware:
+class CORSMiddleware(MiddlewareConfig):
     """WSGI middleware that gives any WSGI application correct CORS.
 
     ``policy`` is a :class:`CORSPolicy`, a mapping of the same options (see
@@ -99,35 +98,6 @@ class CORSMiddleware:
         """Wrap *app* with the policy or per-path policies of an INI file (see
         :func:`cors_wsgi.routes.load_ini`)."""
         return cls(app, load_ini(path, section))
-
-    @property
-    def policy(self) -> CORSPolicy | None:
-        """The single policy, or None when per-path policies choose one (see ``routes``)."""
-        return self.decider.policy
-
-    @property
-    def routes(self) -> tuple[PathRoute, ...]:
-        """The per-path routes in matching order (empty for a single policy)."""
-        return self.decider.routes
-
-    def policy_for_path(self, path: str) -> CORSPolicy | None:
-        """Return the policy governing *path*, or None when no per-path pattern matches."""
-        return self.decider.policy_for_path(path)
-
-    def evaluate(
-        self,
-        origin: str | None,
-        method: str = "GET",
-        request_headers: Mapping[str, str] | None = None,
-        path: str = "/",
-        *,
-        request_origin: str | None = None,
-    ) -> Decision:
-        """Decide a request on *path* as this middleware would, without WSGI (see
-        :meth:`CORSPolicy.evaluate`); ``no_policy_for_path`` when no pattern matches."""
-        return self.decider.evaluate(
-            origin, method, request_headers, path, request_origin=request_origin
-        )
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         decision = self._decide(environ)  # the environ is the core's request facts as it is
