@@ -14,9 +14,8 @@ from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from ._log import log_decision, logger, sanitise
-from .core import Decider, MiddlewareConfig, is_async_callable
+from .core import Decider, MiddlewareConfig, is_async_callable, wrong_kind_of_app
 from .decision import Decision, Reason, encode_headers
-from .errors import ConfigError, Problem
 from .response import (
     ERROR_BODY,
     ERROR_HEADERS,
@@ -51,7 +50,7 @@ _DEBUG: Final = logging.DEBUG
 _UNROUTED: Final = Reason.NO_POLICY_FOR_PATH  # an Enum attribute lookup costs ~50 ns
 _SAME_ORIGIN: Final = Reason.SAME_ORIGIN
 #: The origin of a WebSocket handshake's page is http(s), its scope's scheme ws(s).
-_SCHEMES: Final = {"wss": "https", "ws": "http", "https": "https"}
+_SCHEMES: Final = {"wss": "https", "ws": "http"}
 _ERROR_CODE: Final = int(ERROR_STATUS.split()[0])
 _ERROR_HEADERS: Final = encode_headers(ERROR_HEADERS)
 
@@ -103,15 +102,10 @@ class CORSMiddleware(MiddlewareConfig):
         check_websocket_origin: bool = False,
     ) -> None:
         if _is_wsgi_application(app):
-            raise ConfigError(
-                [
-                    Problem(
-                        "app",
-                        app,
-                        "is a WSGI application (it takes environ and start_response); wrap it "
-                        "with cors_wsgi.CORSMiddleware instead",
-                    )
-                ]
+            raise wrong_kind_of_app(
+                app,
+                "a WSGI application (it takes environ, start_response)",
+                "cors_wsgi.CORSMiddleware",
             )
         self.app = app
         #: Answer an exception raised before ``http.response.start`` with a 500 that carries
@@ -135,18 +129,23 @@ class CORSMiddleware(MiddlewareConfig):
         return cls(app, load_ini(path, section), **options)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # One coroutine for the http scope: an extra await per request costs about 0.3 µs.
-        if scope["type"] != "http":
-            if scope["type"] == "websocket" and self.check_websocket_origin:
-                await self._websocket(scope, receive, send)
-            else:  # lifespan (its startup and shutdown hooks must reach the app), and the rest
-                await self.app(scope, receive, send)
+        # One coroutine per request: an extra await per request costs about 0.3 µs.
+        kind = scope["type"]
+        if kind != "http" and (kind != "websocket" or not self.check_websocket_origin):
+            await self.app(scope, receive, send)  # lifespan hooks must reach the app, too
             return
-        # The core's request facts (request_facts(), inlined: this is every request's path).
-        facts: dict[str, Any] = {"REQUEST_METHOD": scope["method"], "PATH_INFO": scope["path"]}
+        # The core's request facts (see cors_wsgi.core). ASGI's path already holds root_path
+        # (it is SCRIPT_NAME + PATH_INFO). A WebSocket handshake is a GET from an http(s) page.
+        # Request header names are taken as lower-cased, as ASGI servers send them (uvicorn,
+        # hypercorn, daphne; Starlette's Headers relies on it): a server that did not would
+        # make its requests look as if they had no Origin: refused, never wrongly allowed.
+        facts: dict[str, Any] = {
+            "REQUEST_METHOD": scope.get("method", "GET"),
+            "PATH_INFO": scope["path"],
+        }
         scheme = scope.get("scheme")
         if scheme is not None and scheme != "http":
-            facts["wsgi.url_scheme"] = scheme
+            facts["wsgi.url_scheme"] = _SCHEMES.get(scheme, scheme)
         for name, value in scope["headers"]:
             key = _FACTS.get(name)
             # Values stay bytes (the core reads latin-1); repeated ones are joined, as WSGI
@@ -154,7 +153,11 @@ class CORSMiddleware(MiddlewareConfig):
             if key is not None and facts.setdefault(key, value) is not value:
                 facts[key] += b", " + value
         if "HTTP_HOST" not in facts:
-            facts.update(_server_facts(scope))
+            server = scope.get("server") or ("", "")
+            facts["SERVER_NAME"], facts["SERVER_PORT"] = str(server[0]), str(server[1])
+        if kind == "websocket":
+            await self._websocket(facts, scope, receive, send)
+            return
         decision = self._decide(facts)
         if not decision.plain:  # refused, a preflight, unrouted, or listing exposed names
             if decision.refused:  # a refusal always has an Origin
@@ -169,7 +172,7 @@ class CORSMiddleware(MiddlewareConfig):
                 await send(
                     {
                         "type": "http.response.start",
-                        "status": 200 if decision.allowed else 403,  # as answer_status says
+                        "status": decision.answer_code,
                         "headers": list(decision.wire_answer_headers),
                     }
                 )
@@ -233,9 +236,9 @@ class CORSMiddleware(MiddlewareConfig):
         merged = self._merger.merge(text, decision)
         return [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in merged]
 
-    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        facts = request_facts(scope, method="GET")  # the handshake is a GET
-        facts["wsgi.url_scheme"] = _SCHEMES.get(facts.get("wsgi.url_scheme", "http"), "http")
+    async def _websocket(
+        self, facts: dict[str, Any], scope: Scope, receive: Receive, send: Send
+    ) -> None:
         decision = self._decide(facts) if "HTTP_ORIGIN" in facts else None
         if decision is None or decision.allowed or decision.reason in (_UNROUTED, _SAME_ORIGIN):
             await self.app(scope, receive, send)
@@ -246,36 +249,6 @@ class CORSMiddleware(MiddlewareConfig):
         message = await receive()
         if message["type"] == "websocket.connect":
             await send({"type": "websocket.close", "code": 1008})
-
-
-def request_facts(scope: Scope, method: str | None = None) -> dict[str, Any]:
-    """The core's request facts (see :mod:`cors_wsgi.core`) from an ASGI scope.
-
-    Request header names are taken as lower-cased, as ASGI servers send them (uvicorn,
-    hypercorn, daphne; Starlette's ``Headers`` relies on it too). A server that did not would
-    make its requests look as if they had no ``Origin``: refused, never wrongly allowed.
-    """
-    facts: dict[str, Any] = {
-        "REQUEST_METHOD": method or scope["method"],
-        "PATH_INFO": scope["path"],
-    }
-    # ASGI's path already holds root_path (it is SCRIPT_NAME + PATH_INFO): used as it is.
-    scheme = scope.get("scheme", "http")
-    if scheme != "http":  # the core's default
-        facts["wsgi.url_scheme"] = scheme
-    for name, value in scope["headers"]:
-        key = _FACTS.get(name)
-        if key is not None and facts.setdefault(key, value) is not value:
-            facts[key] += b", " + value  # repeated: joined, as WSGI servers do
-    if "HTTP_HOST" not in facts:
-        facts.update(_server_facts(scope))
-    return facts
-
-
-def _server_facts(scope: Scope) -> dict[str, str]:
-    """``SERVER_NAME`` and ``SERVER_PORT``, for a request without ``Host`` (HTTP/1.0)."""
-    server = scope.get("server") or ("", "")
-    return {"SERVER_NAME": str(server[0]), "SERVER_PORT": str(server[1])}
 
 
 def _is_wsgi_application(app: object) -> bool:

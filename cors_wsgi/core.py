@@ -26,7 +26,7 @@ from .fetch import NORMALISED_METHODS, preflight_reasons, unsafe_header_names
 from .policy import CORSPolicy
 from .routes import PathRoute, PolicyLike, Routes, as_policy, build_routes
 
-__all__ = ["Decider", "MiddlewareConfig", "is_async_callable", "request_facts"]
+__all__ = ["Decider", "MiddlewareConfig", "is_async_callable", "request_facts", "wrong_kind_of_app"]
 
 
 class Decider:
@@ -162,6 +162,11 @@ def request_facts(
     else:
         facts["HTTP_HOST"] = ""  # no server origin: nothing is same-origin
     return facts
+
+
+def wrong_kind_of_app(app: object, kind: str, use: str) -> ConfigError:
+    """The error for an application the middleware cannot serve, naming the class to use."""
+    return ConfigError([Problem("app", app, f"is {kind}; wrap it with {use} instead")])
 
 
 def is_async_callable(app: object) -> bool:

@@ -129,6 +129,7 @@ class Decision:
     #: (not refused, not a preflight, not unrouted, no response header names to list).
     plain: bool = field(init=False, repr=False, compare=False)
     #: For preflights: the middleware's own answer, status line and headers (body empty).
+    answer_code: int = field(init=False, repr=False, compare=False)
     answer_status: str = field(init=False, repr=False, compare=False)
     answer_headers: tuple[Header, ...] = field(init=False, repr=False, compare=False)
     #: ``headers`` and ``answer_headers`` as byte pairs with lower-case names, encoded once
@@ -157,6 +158,7 @@ class Decision:
         # meinheld and uWSGI's router close the keep-alive connection after every 204. A
         # refusal is a 403: Fetch, "the 403 status can be used, coupled with omitting the
         # relevant headers".
+        set_(self, "answer_code", 200 if self.allowed else 403)
         set_(self, "answer_status", "200 OK" if self.allowed else "403 Forbidden")
         set_(self, "answer_headers", (*self.headers, *EMPTY_BODY) if self.preflight else ())
         set_(self, "wire_headers", encode_headers(self.headers))

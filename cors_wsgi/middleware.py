@@ -9,9 +9,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from ._log import log_decision, logger, sanitise
-from .core import Decider, MiddlewareConfig, is_async_callable
+from .core import Decider, MiddlewareConfig, is_async_callable, wrong_kind_of_app
 from .decision import Reason
-from .errors import ConfigError, Problem
 from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, KEEP, HeaderMerger
 from .routes import PolicyLike, load_ini
 
@@ -72,15 +71,8 @@ class CORSMiddleware(MiddlewareConfig):
         handle_app_errors: bool = False,
     ) -> None:
         if is_async_callable(app):
-            raise ConfigError(
-                [
-                    Problem(
-                        "app",
-                        app,
-                        "is an ASGI application (its __call__ is a coroutine function); wrap it "
-                        "with cors_wsgi.asgi.CORSMiddleware instead",
-                    )
-                ]
+            raise wrong_kind_of_app(
+                app, "an ASGI application (its __call__ is async)", "cors_wsgi.asgi.CORSMiddleware"
             )
         self.app = app
         #: Answer an exception raised by the application before it started its response with

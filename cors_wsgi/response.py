@@ -74,12 +74,6 @@ class HeaderMerger:
         #: ``known_kind(name)``: the remembered kind of a header spelling, or None.
         self.known_kind = self._kinds.get
 
-    def needs_merge(self, app_headers: list[Header]) -> bool:
-        """True unless every header is one known to be kept: the common case, which then
-        needs only ``[*app_headers, *decision.headers]``."""
-        known = self.known_kind
-        return any(known(header[0]) is not KEEP for header in app_headers)
-
     def kind(self, name: str) -> Kind:
         """Classify a response header name, remembering it per spelling."""
         kind = self._kinds.get(name)

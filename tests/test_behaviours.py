@@ -42,6 +42,21 @@ def check_headers(row: Behaviour, headers: dict[str, str]) -> None:
         assert (found and found.lower()) == (expected and expected.lower()), (name, headers)
 
 
+def check_answer(
+    row: Behaviour, debug: bool, status: int, header_list: list[tuple[str, str]], app_called: bool
+) -> None:
+    """What an adapter answered, against the row: status, whether the app ran, and the reason
+    (with the debug header on) or the headers (with it off)."""
+    headers = {name.lower(): value for name, value in header_list}
+    assert status == row.status
+    assert app_called is row.app_called
+    if debug:
+        expected = None if row.reason == "no_policy_for_path" else row.reason
+        assert reason_shown(headers) == expected
+    elif "X-CORS-Reason" not in row.headers:
+        check_headers(row, headers)
+
+
 def reason_shown(headers: dict[str, str]) -> str | None:
     shown = headers.get("x-cors-reason")
     return shown.split(" ")[0] if shown else None
@@ -72,11 +87,4 @@ def test_behaviour_through_wsgi(row: Behaviour) -> None:
             row.path, method=row.method, headers=row.request_headers, expect_errors=True,
             environ={"HTTP_HOST": "api.example.com", "wsgi.url_scheme": "https"},
         )  # fmt: skip
-        headers = {name.lower(): value for name, value in response.headerlist}
-        assert response.status_int == row.status
-        assert bool(app.calls) is row.app_called
-        if debug:
-            expected = None if row.reason == "no_policy_for_path" else row.reason
-            assert reason_shown(headers) == expected
-        elif "X-CORS-Reason" not in row.headers:
-            check_headers(row, headers)
+        check_answer(row, debug, response.status_int, response.headerlist, bool(app.calls))
