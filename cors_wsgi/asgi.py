@@ -180,11 +180,12 @@ class CORSMiddleware(MiddlewareConfig):
                 return
         known_kind = self._kinds.get
         merge = self._merge
+        merge_always = decision.expose_response_headers  # the response's names are listed
 
         async def cors_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.get("headers", ())
-                if not decision.expose_response_headers:
+                if not merge_always:
                     for header in headers:
                         if known_kind(header[0]) is not KEEP:  # None (new name), VARY or OWNED
                             break

@@ -222,8 +222,8 @@ class PolicyDecider:
         }
         self._actual: dict[str | bytes, Decision] = {}  # by Origin, as text or as bytes
         self._preflight = lru_cache(DECISION_CACHE_SIZE)(self._decide_preflight)
-        # Host -> (scheme, the server's origin in the Host's type)
-        self._server_origins: dict[str | bytes, tuple[str, str | bytes]] = {}
+        # Host (None when absent) -> (scheme, the server's origin in the Host's type)
+        self._server_origins: dict[str | bytes | None, tuple[str, str | bytes]] = {}
 
     def decide(self, facts: Mapping[str, Any]) -> Decision:
         """Decide the request described by request *facts* (see :mod:`cors_wsgi.core`).
@@ -253,23 +253,24 @@ class PolicyDecider:
         # Browsers send Origin on same-origin POSTs too: such a request needs no CORS headers
         # and is no refusal. (A preflight never comes from the same origin.)
         if decision.reason is _NOT_ALLOWED:
-            host = (
-                facts.get("HTTP_HOST") or f"{facts.get('SERVER_NAME')}:{facts.get('SERVER_PORT')}"
-            )
-            scheme = facts.get("wsgi.url_scheme", "http")
-            known = self._server_origins.get(host)
-            if known is None or known[0] != scheme:
-                known = self._remember_server_origin(scheme, host)
+            known = self._server_origins.get(facts.get("HTTP_HOST"))
+            if known is None or known[0] != facts.get("wsgi.url_scheme", "http"):
+                known = self._remember_server_origin(facts)
             if origin == known[1]:
                 return self.same_origin
         return decision
 
-    def _remember_server_origin(self, scheme: str, host: str | bytes) -> tuple[str, str | bytes]:
-        if isinstance(host, bytes):  # compared with an Origin in bytes, so kept as bytes
-            origin = server_origin(scheme, host.decode("latin-1"))
-            known: tuple[str, str | bytes] = (scheme, origin.encode("latin-1"))
-        else:
-            known = (scheme, server_origin(scheme, host))
+    def _remember_server_origin(self, facts: Mapping[str, Any]) -> tuple[str, str | bytes]:
+        """The request's scheme and the server's own origin, remembered per ``Host`` (kept as
+        bytes when the Host is bytes, to be compared with an Origin in bytes)."""
+        scheme = facts.get("wsgi.url_scheme", "http")
+        host = facts.get("HTTP_HOST")
+        named = host or f"{facts.get('SERVER_NAME')}:{facts.get('SERVER_PORT')}"
+        origin = server_origin(scheme, _text(named))
+        known: tuple[str, str | bytes] = (
+            scheme,
+            origin.encode("latin-1") if isinstance(named, bytes) else origin,
+        )
         if len(self._server_origins) >= SERVER_ORIGIN_CACHE_SIZE:
             self._server_origins.clear()
         self._server_origins[host] = known

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._log import log_decision, logger, sanitise
 from .core import Decider, MiddlewareConfig, is_async_callable, wrong_kind_of_app
-from .decision import Reason
+from .decision import Decision, Header, Reason
 from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, KEEP, HeaderMerger
 from .routes import PolicyLike, load_ini
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     WSGIApplication = Callable[..., Iterable[bytes]]
 
     ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
+    Merge = Callable[[list[Header], Decision], list[Header]]
     OptExcInfo = ExcInfo | tuple[None, None, None]
 
 __all__ = ["CORSMiddleware"]
@@ -61,7 +62,7 @@ class CORSMiddleware(MiddlewareConfig):
         application = CORSMiddleware(application, {"allow_origins": "https://app.example.com"})
     """
 
-    __slots__ = ("_decide", "_merger", "app", "decider", "handle_app_errors")
+    __slots__ = ("_decide", "_known_kind", "_merge", "app", "decider", "handle_app_errors")
 
     def __init__(
         self,
@@ -81,7 +82,8 @@ class CORSMiddleware(MiddlewareConfig):
         #: The core that decides every request (its policy or per-path routes).
         self.decider = Decider(policy)
         self._decide = self.decider.decide
-        self._merger = HeaderMerger()
+        merger = HeaderMerger()
+        self._known_kind, self._merge = merger.known_kind, merger.merge
 
     @classmethod
     def from_ini(
@@ -104,25 +106,39 @@ class CORSMiddleware(MiddlewareConfig):
             if decision.preflight:  # answered here, without calling the application
                 start_response(decision.answer_status, list(decision.answer_headers))
                 return _NO_BODY
-        merger = self._merger
+            if decision.expose_response_headers:  # the response's names are listed: merge
+                return self._call_app(environ, merging(start_response, decision, self._merge))
+        known_kind, merge = self._known_kind, self._merge
 
         def cors_start_response(
             status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
         ) -> Any:
             # Only Vary and Access-Control-* need merging. The names seen before are known,
             # which saves lower-casing every name of the common response.
-            if not decision.expose_response_headers:
-                known_kind = merger.known_kind
-                for header in headers:
-                    if known_kind(header[0]) is not KEEP:  # None (new name), VARY or OWNED
-                        break
-                else:
-                    return start_response(status, [*headers, *decision.headers], exc_info)
-            return start_response(status, merger.merge(headers, decision), exc_info)
+            for header in headers:
+                if known_kind(header[0]) is not KEEP:  # None (new name), VARY or OWNED
+                    return start_response(status, merge(headers, decision), exc_info)
+            return start_response(status, [*headers, *decision.headers], exc_info)
 
-        if self.handle_app_errors:
+        if self.handle_app_errors:  # as _call_app does; inline on the hot path saves a call
             return call_answering_errors(self.app, environ, cors_start_response)
         return self.app(environ, cors_start_response)
+
+    def _call_app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if self.handle_app_errors:
+            return call_answering_errors(self.app, environ, start_response)
+        return self.app(environ, start_response)
+
+
+def merging(start_response: StartResponse, decision: Decision, merge: Merge) -> StartResponse:
+    """A ``start_response`` that merges *decision* into every response's headers."""
+
+    def merging_start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
+    ) -> Any:
+        return start_response(status, merge(headers, decision), exc_info)
+
+    return merging_start_response
 
 
 def call_answering_errors(

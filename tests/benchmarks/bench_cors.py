@@ -2,6 +2,7 @@
 
     python -m tests.benchmarks.bench_cors          # full run (a few minutes)
     python -m tests.benchmarks.bench_cors --quick  # a few seconds: a smoke test, not a measurement
+    python -m tests.benchmarks.bench_cors --baseline ../old/cors_wsgi  # before/after, one run
 
 Every stack's headers are verified before it is timed. Overhead = a stack's time per request
 minus its own bare baseline (the plain WSGI app, Flask, Django or Starlette without CORS); the
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import importlib.util
 import io
 import statistics
 import sys
@@ -86,11 +88,14 @@ def cors_wsgi_policy(**extra: Any) -> CORSPolicy:
     )
 
 
-FULL_POLICY = cors_wsgi_policy(
-    origins=["https://*.example.org"],
-    allow_origin_regex=r"https://pr-[0-9]+\.preview\.example\.net",
-    headers=TEN_HEADERS,
-)
+FULL_OPTIONS: dict[str, Any] = {
+    "allow_origins": [ORIGIN, "https://*.example.org"],
+    "allow_origin_regex": r"https://pr-[0-9]+\.preview\.example\.net",
+    "allow_methods": METHODS,
+    "allow_headers": TEN_HEADERS,
+    "max_age": MAX_AGE,
+}
+FULL_POLICY = CORSPolicy(**FULL_OPTIONS)
 
 
 def environ_for(kind: str) -> dict[str, Any]:
@@ -382,6 +387,22 @@ def print_table(stacks: list[Stack], results: Results, rounds: int) -> None:
                   f" {ratio:7.2f}")  # fmt: skip
 
 
+def load_baseline(package_dir: str) -> Any:
+    """Another checkout's ``cors_wsgi`` package, imported as ``cors_wsgi_baseline`` beside this
+    one (its modules import each other relatively), so before and after share one run."""
+    spec = importlib.util.spec_from_file_location(
+        "cors_wsgi_baseline",
+        f"{package_dir}/__init__.py",
+        submodule_search_locations=[package_dir],
+    )
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"--baseline: no package at {package_dir}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["cors_wsgi_baseline"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def summary(stacks: list[Stack], results: Results) -> None:
     """The issue's table: overhead as a multiple of the hand-written minimum, kinds a, b, c."""
     reference = next(s for s in stacks if s.name == "hand-written minimum")
@@ -393,15 +414,15 @@ def summary(stacks: list[Stack], results: Results) -> None:
             continue
         cells = [f"{results.ratio(stack, k, reference, k):.2f}" for k in PEER_KINDS]
         print(f"| {stack.name} | " + " | ".join(cells) + " |")
-    ours = next(s for s in stacks if s.name == "cors_wsgi")
-    print("\ncors_wsgi kinds d-h, as a multiple of the hand-written minimum's (b) or (c):\n")
-    print("| kind | overhead µs | ratio |")
-    print("|---|---|---|")
-    for kind in "defgh":
-        ref_kind = "c" if kind == "g" else "b"
-        over = results.overhead(ours, kind)
-        ratio = results.ratio(ours, kind, reference, ref_kind)
-        print(f"| ({kind}) {KINDS[kind][0]} | {over * 1e6:.2f} | {ratio:.2f} ({ref_kind}) |")
+    for ours in (s for s in stacks if s.name.startswith("cors_wsgi")):
+        print(f"\n{ours.name} kinds d-h, as a multiple of the hand-written minimum's (b) or (c):\n")
+        print("| kind | overhead µs | ratio |")
+        print("|---|---|---|")
+        for kind in "defgh":
+            ref_kind = "c" if kind == "g" else "b"
+            over = results.overhead(ours, kind)
+            ratio = results.ratio(ours, kind, reference, ref_kind)
+            print(f"| ({kind}) {KINDS[kind][0]} | {over * 1e6:.2f} | {ratio:.2f} ({ref_kind}) |")
 
 
 # -- ASGI --------------------------------------------------------------------------------------
@@ -544,6 +565,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a few seconds; a smoke test")
     parser.add_argument("--rounds", type=int, default=None)
+    parser.add_argument(
+        "--baseline",
+        metavar="PACKAGE_DIR",
+        help="also time another checkout's cors_wsgi package directory (before/after)",
+    )
     args = parser.parse_args(argv)
     rounds = args.rounds or (1 if args.quick else 7)
     target = 0.005 if args.quick else 0.1  # seconds per measurement
@@ -560,8 +586,16 @@ def main(argv: list[str] | None = None) -> int:
             ("a", "b", "c", "d"),  # it cannot do e-h correctly
         ),
         wsgi_stack("cors_wsgi", CORSMiddleware(bare_app, FULL_POLICY), "bare WSGI app"),
-        *peer_stacks(missing),
     ]
+    if args.baseline:
+        old = load_baseline(args.baseline)
+        old_policy = old.CORSPolicy(**FULL_OPTIONS)
+        stacks.append(
+            wsgi_stack(
+                "cors_wsgi baseline", old.CORSMiddleware(bare_app, old_policy), "bare WSGI app"
+            )
+        )
+    stacks += peer_stacks(missing)
     for name in missing:
         print(f"skipped {name}: not installed (pip install -e '.[bench]')")
     for stack in stacks:
