@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from .decision import Decision
+if TYPE_CHECKING:
+    from .decision import Decision
 
 __all__ = ["LOG_VALUE_LIMIT", "log_decision", "logger", "sanitise"]
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ._log import log_decision, logger, sanitise
 from .core import Decider, MiddlewareConfig, is_async_callable, wrong_kind_of_app
 from .decision import Decision, Reason, encode_headers
+from .origin_func import ORIGIN_VERDICT
 from .response import (
     ERROR_BODY,
     ERROR_HEADERS,
@@ -158,8 +159,14 @@ class CORSMiddleware(MiddlewareConfig):
         if kind == "websocket":
             await self._websocket(facts, scope, receive, send)
             return
-        decision = self._decide(facts)
+        decide = self._decide  # read once: a reconfiguration meanwhile cannot mix policies
+        decision = decide(facts)
         if not decision.plain:  # refused, a preflight, unrouted, or listing exposed names
+            if decision.ask is not None:  # allow_origin_func must answer first (not remembered)
+                facts[ORIGIN_VERDICT] = await decision.ask.ask_async(
+                    facts["HTTP_ORIGIN"].decode("latin-1")
+                )
+                decision = decide(facts)
             if decision.refused:  # a refusal always has an Origin
                 if logger.isEnabledFor(_DEBUG):
                     log_decision(decision, facts)
@@ -168,7 +175,7 @@ class CORSMiddleware(MiddlewareConfig):
                     log_decision(decision, facts)
                 await self.app(scope, receive, send)
                 return
-            if decision.preflight:  # answered here, without calling the application
+            if decision.answered_here:  # a preflight, answered without calling the application
                 await send(
                     {
                         "type": "http.response.start",
@@ -240,7 +247,13 @@ class CORSMiddleware(MiddlewareConfig):
     async def _websocket(
         self, facts: dict[str, Any], scope: Scope, receive: Receive, send: Send
     ) -> None:
-        decision = self._decide(facts) if "HTTP_ORIGIN" in facts else None
+        decide = self._decide
+        decision = decide(facts) if "HTTP_ORIGIN" in facts else None
+        if decision is not None and decision.ask is not None:
+            facts[ORIGIN_VERDICT] = await decision.ask.ask_async(
+                facts["HTTP_ORIGIN"].decode("latin-1")
+            )
+            decision = decide(facts)
         if decision is None or decision.allowed or decision.reason in (_UNROUTED, _SAME_ORIGIN):
             await self.app(scope, receive, send)
             return

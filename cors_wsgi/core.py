@@ -16,17 +16,25 @@ it needs it.
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 from .decision import NO_POLICY_FOR_PATH, Decision, PolicyDecider, Reason
 from .errors import ConfigError, Problem
 from .fetch import NORMALISED_METHODS, preflight_reasons, unsafe_header_names
+from .options import is_async_callable
+from .origin_func import ORIGIN_VERDICT
 from .policy import CORSPolicy
 from .routes import PathRoute, PolicyLike, Routes, as_policy, build_routes
 
-__all__ = ["Decider", "MiddlewareConfig", "is_async_callable", "request_facts", "wrong_kind_of_app"]
+__all__ = [
+    "Decider",
+    "MiddlewareConfig",
+    "ask_and_decide",
+    "is_async_callable",
+    "request_facts",
+    "wrong_kind_of_app",
+]
 
 
 class Decider:
@@ -71,6 +79,11 @@ class Decider:
         deciders = [self._only] if self._only is not None else self._routes.values
         return sum(decider.remembered for decider in deciders)
 
+    @property
+    def policies(self) -> tuple[CORSPolicy, ...]:
+        """Every policy: the single one, or each route's in matching order."""
+        return (self.policy,) if self.policy is not None else tuple(r.policy for r in self.routes)
+
     def policy_for_path(self, path: str) -> CORSPolicy | None:
         """The policy governing *path*, or None when no per-path pattern matches."""
         decider = self._only or self._routes.select(path)
@@ -91,6 +104,16 @@ class Decider:
     ) -> Decision:
         """Decide what a browser's request would get (see :meth:`CORSPolicy.evaluate`)."""
         found = {name.lower(): value for name, value in (request_headers or {}).items()}
+        verdict: dict[str, Any] = {}  # allow_origin_func's answer, asked once for both
+
+        def decide(facts: dict[str, Any]) -> Decision:
+            facts.update(verdict)
+            decision = self.decide(facts)
+            if decision.ask is not None:
+                decision = ask_and_decide(decision, facts, self.decide)
+                verdict[ORIGIN_VERDICT] = facts[ORIGIN_VERDICT]
+            return decision
+
         if not (method == "OPTIONS" and "access-control-request-method" in found):
             method = method.upper() if method.upper() in NORMALISED_METHODS else method
             page_headers = [(n, v) for n, v in found.items() if not n.startswith("access-")]
@@ -100,17 +123,35 @@ class Decider:
                 if names:
                     preflight_headers["access-control-request-headers"] = names
                 facts = request_facts("OPTIONS", origin, preflight_headers, path, request_origin)
-                preflight = self.decide(facts)
+                preflight = decide(facts)
                 if preflight.refused or preflight.reason is Reason.NO_POLICY_FOR_PATH:
                     return preflight
-        return self.decide(request_facts(method, origin, found, path, request_origin))
+        return decide(request_facts(method, origin, found, path, request_origin))
 
 
 class MiddlewareConfig:
-    """What both middlewares tell about their configuration, from their :class:`Decider`."""
+    """What both middlewares tell about their configuration, from their :class:`Decider`,
+    and how they swap it (:meth:`reconfigure`)."""
 
     __slots__ = ()
     decider: Decider
+    _decide: Callable[[Mapping[str, Any]], Decision]
+
+    def reconfigure(self, config: PolicyLike | Sequence[tuple[str, PolicyLike]]) -> None:
+        """Replace the policy (or the per-path policies) while serving.
+
+        The new configuration is validated completely first: a :class:`ConfigError` leaves the
+        running one untouched. Then it is swapped in with one assignment, so each request is
+        decided by the old or by the new configuration, never a mix; the old decision caches
+        go with the old configuration.
+        """
+        decider = Decider(config)
+        self._check(decider)
+        self.decider = decider  # type: ignore[misc]  # a slot of each adapter class
+        self._decide = decider.decide  # what each request reads, once
+
+    def _check(self, decider: Decider) -> None:
+        """What this adapter cannot serve (an ``async`` allow_origin_func under WSGI)."""
 
     @property
     def policy(self) -> CORSPolicy | None:
@@ -142,6 +183,19 @@ class MiddlewareConfig:
         )
 
 
+def ask_and_decide(
+    decision: Decision, facts: MutableMapping[str, Any], decide: Callable[..., Decision]
+) -> Decision:
+    """For an ``origin_func_pending`` *decision*: ask its ``allow_origin_func`` (waiting for
+    it), put the verdict among *facts* and decide them again with *decide*, the same decider's
+    (so a reconfiguration in between cannot mix two policies). For synchronous callers; the
+    ASGI middleware awaits :meth:`~cors_wsgi.origin_func.OriginFunc.ask_async` instead."""
+    origin = facts["HTTP_ORIGIN"]
+    text = origin if isinstance(origin, str) else origin.decode("latin-1")
+    facts[ORIGIN_VERDICT] = decision.ask.ask(text)  # type: ignore[union-attr]  # pending
+    return decide(facts)
+
+
 def request_facts(
     method: str,
     origin: str | None,
@@ -167,10 +221,3 @@ def request_facts(
 def wrong_kind_of_app(app: object, kind: str, use: str) -> ConfigError:
     """The error for an application the middleware cannot serve, naming the class to use."""
     return ConfigError([Problem("app", app, f"is {kind}; wrap it with {use} instead")])
-
-
-def is_async_callable(app: object) -> bool:
-    """True for an ``async def`` function or an object whose ``__call__`` is one: an ASGI
-    application, which the WSGI middleware refuses (and the ASGI one expects)."""
-    call = getattr(type(app), "__call__", None)  # noqa: B004  # the class's method, not callable()
-    return inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(call)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 from .options import ANY, TOKEN
+from .origin_func import ORIGIN_VERDICT, OriginFunc, Verdict
 from .origins import MAX_ORIGIN_LENGTH, server_origin
 
 if TYPE_CHECKING:
@@ -82,6 +83,11 @@ class Reason(str, Enum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     #: The preflight asks for a request header (the detail) that the policy does not allow.
     HEADER_NOT_ALLOWED = "header_not_allowed"
+    #: ``allow_origin_func`` raised, or returned something other than True or False.
+    ORIGIN_CHECK_FAILED = "origin_check_failed"
+    #: Never an answer: ``allow_origin_func`` must be asked first (``Decision.ask``); the
+    #: adapter asks it, puts the verdict among the request facts and decides again.
+    ORIGIN_FUNC_PENDING = "origin_func_pending"
 
     def __str__(self) -> str:  # "allowed", not "Reason.ALLOWED", in messages and logs
         return self.value
@@ -97,6 +103,7 @@ REFUSALS: Final = frozenset(
         Reason.ORIGIN_NOT_ALLOWED,
         Reason.METHOD_NOT_ALLOWED,
         Reason.HEADER_NOT_ALLOWED,
+        Reason.ORIGIN_CHECK_FAILED,
     }
 )
 
@@ -110,6 +117,8 @@ class Decision:
     names in ``Access-Control-Expose-Headers`` (``expose_headers="*"`` with credentials, where
     browsers do not honour a literal ``*``). ``keep_app_cors_headers``: the response's own
     ``Access-Control-*`` headers, if any, stand and ``headers`` (but ``Vary``) are not added.
+    ``preflight_continue``: a preflight the application answers, with ``headers`` added.
+    ``ask``: for ``origin_func_pending`` only, the ``allow_origin_func`` to ask.
 
     Derived when the value is made (so :func:`dataclasses.replace` keeps them right):
     ``cors_headers`` (all but ``Vary``), ``vary`` (its value, or "") and ``refused``.
@@ -122,12 +131,17 @@ class Decision:
     detail: str = ""
     expose_response_headers: bool = False
     keep_app_cors_headers: bool = False
+    preflight_continue: bool = False
+    ask: OriginFunc | None = field(default=None, repr=False, compare=False)
     cors_headers: tuple[Header, ...] = field(init=False, repr=False, compare=False)
     vary: str = field(init=False, repr=False, compare=False)
     refused: bool = field(init=False, repr=False, compare=False)
     #: True for the common case: the application answers and the headers are simply added
-    #: (not refused, not a preflight, not unrouted, no response header names to list).
+    #: (not refused, not a preflight, not unrouted, no response header names to list, no
+    #: function to ask first).
     plain: bool = field(init=False, repr=False, compare=False)
+    #: A preflight the middleware answers itself, without calling the application.
+    answered_here: bool = field(init=False, repr=False, compare=False)
     #: For preflights: the middleware's own answer, status line and headers (body empty).
     answer_code: int = field(init=False, repr=False, compare=False)
     answer_status: str = field(init=False, repr=False, compare=False)
@@ -152,8 +166,10 @@ class Decision:
                 or self.preflight
                 or self.expose_response_headers
                 or self.reason == "no_policy_for_path"
+                or self.ask is not None
             ),
         )
+        set_(self, "answered_here", self.preflight and not self.preflight_continue)
         # 200 with an explicit empty body rather than 204: waitress, the Werkzeug dev server,
         # meinheld and uWSGI's router close the keep-alive connection after every 204. A
         # refusal is a 403: Fetch, "the 403 status can be used, coupled with omitting the
@@ -173,6 +189,8 @@ def encode_headers(headers: tuple[Header, ...]) -> tuple[tuple[bytes, bytes], ..
 
 
 _NOT_ALLOWED: Final = Reason.ORIGIN_NOT_ALLOWED  # an Enum attribute lookup costs ~50 ns
+_ALLOW: Final = Verdict.ALLOW
+_FAIL: Final = Verdict.FAIL
 
 _TRUE: Final = ("true", b"true")
 
@@ -196,10 +214,13 @@ class PolicyDecider:
 
     __slots__ = (
         "_actual",
+        "_allowed_by_func",
         "_preflight",
         "_refused_actual",
         "_server_origins",
         "no_origin",
+        "origin_func",
+        "pending",
         "policy",
         "same_origin",
     )
@@ -218,9 +239,24 @@ class PolicyDecider:
         self.same_origin = self._decision(False, Reason.SAME_ORIGIN, vary)
         self._refused_actual = {
             reason: self._decision(False, reason, vary)
-            for reason in (Reason.INVALID_ORIGIN, Reason.ORIGIN_NOT_ALLOWED)
+            for reason in (
+                Reason.INVALID_ORIGIN,
+                Reason.ORIGIN_NOT_ALLOWED,
+                Reason.ORIGIN_CHECK_FAILED,
+            )
         }
         self._actual: dict[str | bytes, Decision] = {}  # by Origin, as text or as bytes
+        #: ``allow_origin_func`` with its remembered answers, and what asking it looks like.
+        self.origin_func: OriginFunc | None = None
+        self.pending: Decision | None = None
+        if policy.allow_origin_func is not None:
+            self.origin_func = OriginFunc(
+                policy.allow_origin_func, policy.origin_func_cache_seconds
+            )
+            self.pending = Decision(False, Reason.ORIGIN_FUNC_PENDING, vary, ask=self.origin_func)
+        # Allowed by the function: the decision depends only on the origin, so it is kept
+        # (bounded) while the function's answer, which may change, is kept for its TTL only.
+        self._allowed_by_func: dict[str, Decision] = {}
         self._preflight = lru_cache(DECISION_CACHE_SIZE)(self._decide_preflight)
         # Host (None when absent) -> (scheme, the server's origin in the Host's type)
         self._server_origins: dict[str | bytes | None, tuple[str, str | bytes]] = {}
@@ -243,11 +279,17 @@ class PolicyDecider:
                 if type(origin) is bytes:  # as ASGI carries them: decided as text
                     origin, request_method = origin.decode("latin-1"), _text(request_method)
                     requested = _text(requested)
+                verdict = None
+                if self.origin_func is not None and self._function_decides(origin):
+                    verdict = facts.get(ORIGIN_VERDICT) or self.origin_func.remembered(origin)
+                    if verdict is None:
+                        return self.pending  # type: ignore[return-value]  # set with origin_func
                 return self.preflight(
                     origin,
                     request_method,
                     requested,
                     facts.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") in _TRUE,
+                    verdict,
                 )
         decision = self._actual.get(origin) or self.actual(origin)
         # Browsers send Origin on same-origin POSTs too: such a request needs no CORS headers
@@ -258,7 +300,33 @@ class PolicyDecider:
                 known = self._remember_server_origin(facts)
             if origin == known[1]:
                 return self.same_origin
+            if self.origin_func is not None:  # refused by the fixed entries: ask the function
+                return self._decide_by_function(_text(origin), facts)
         return decision
+
+    def _function_decides(self, origin: str) -> bool:
+        """True when *origin* is left to ``allow_origin_func``: valid, not ``null``, and not
+        allowed by the fixed entries (junk never reaches a database)."""
+        return origin != "null" and self.actual(origin).reason is _NOT_ALLOWED
+
+    def _decide_by_function(self, origin: str, facts: Mapping[str, Any]) -> Decision:
+        if origin == "null":  # opaque: allowed only by listing it
+            return self._refused_actual[_NOT_ALLOWED]
+        origin_func: OriginFunc = self.origin_func  # type: ignore[assignment]  # checked
+        verdict = facts.get(ORIGIN_VERDICT) or origin_func.remembered(origin)
+        if verdict is None:
+            return self.pending  # type: ignore[return-value]  # set with origin_func
+        if verdict is _ALLOW:
+            decision = self._allowed_by_func.get(origin)
+            if decision is None:
+                decision = self._allowed(origin)
+                if len(self._allowed_by_func) >= DECISION_CACHE_SIZE:
+                    self._allowed_by_func.clear()
+                self._allowed_by_func[origin] = decision
+            return decision
+        return self._refused_actual[
+            Reason.ORIGIN_CHECK_FAILED if verdict is _FAIL else Reason.ORIGIN_NOT_ALLOWED
+        ]
 
     def _remember_server_origin(self, facts: Mapping[str, Any]) -> tuple[str, str | bytes]:
         """The request's scheme and the server's own origin, remembered per ``Host`` (kept as
@@ -298,27 +366,38 @@ class PolicyDecider:
         request_method: str,
         request_headers: str = "",
         private_network: bool = False,
+        verdict: Verdict | None = None,
     ) -> Decision:
-        """Decide a preflight; *request_headers* is the raw ``-Request-Headers`` value."""
+        """Decide a preflight; *request_headers* is the raw ``-Request-Headers`` value,
+        *verdict* what ``allow_origin_func`` said of an origin the fixed entries refuse."""
         if len(origin) > MAX_ORIGIN_LENGTH:
             return self._refuse_preflight(Reason.INVALID_ORIGIN, "(value too long)")
         if len(request_headers) > MAX_REQUEST_HEADERS_LENGTH:
             return self._refuse_preflight(Reason.HEADER_NOT_ALLOWED, "(value too long)")
         if len(request_headers) > MAX_CACHED_REQUEST_HEADERS:
-            return self._decide_preflight(origin, request_method, request_headers, private_network)
-        return self._preflight(origin, request_method, request_headers, private_network)
+            return self._decide_preflight(
+                origin, request_method, request_headers, private_network, verdict
+            )
+        # The verdict is part of the key: a remembered preflight never outlives the function's
+        # answer, which is remembered for origin_func_cache_seconds only.
+        return self._preflight(origin, request_method, request_headers, private_network, verdict)
 
-    def _origin_refusal(self, origin: str) -> Reason | None:
+    def _origin_refusal(self, origin: str, verdict: Verdict | None = None) -> Reason | None:
         allowed = self.policy.matcher.match(origin)
-        if allowed:
+        if allowed or verdict is _ALLOW:
             return None
-        return Reason.INVALID_ORIGIN if allowed is None else Reason.ORIGIN_NOT_ALLOWED
+        if allowed is None:
+            return Reason.INVALID_ORIGIN
+        return Reason.ORIGIN_CHECK_FAILED if verdict is _FAIL else Reason.ORIGIN_NOT_ALLOWED
 
     def _decide_actual(self, origin: str) -> Decision:
-        # https://fetch.spec.whatwg.org/#http-responses: ACAO is the origin (or "*").
         refusal = self._origin_refusal(origin)
         if refusal is not None:
             return self._refused_actual[refusal]
+        return self._allowed(origin)
+
+    def _allowed(self, origin: str) -> Decision:
+        # https://fetch.spec.whatwg.org/#http-responses: ACAO is the origin (or "*").
         policy = self.policy
         allow_origin = ANY if policy.allow_any_origin else origin
         return self._decision(
@@ -329,10 +408,15 @@ class PolicyDecider:
         )
 
     def _decide_preflight(
-        self, origin: str, request_method: str, request_headers: str, private_network: bool
+        self,
+        origin: str,
+        request_method: str,
+        request_headers: str,
+        private_network: bool,
+        verdict: Verdict | None,
     ) -> Decision:
         # https://fetch.spec.whatwg.org/#cors-preflight-fetch, as the server answers it.
-        refusal = self._origin_refusal(origin)
+        refusal = self._origin_refusal(origin, verdict)
         if refusal is not None:
             return self._refuse_preflight(refusal)
         policy = self.policy
@@ -395,4 +479,5 @@ class PolicyDecider:
             detail,
             expose_response_headers,
             self.policy.keep_app_cors_headers,
+            preflight and self.policy.preflight_continue,
         )

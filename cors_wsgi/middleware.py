@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from ._log import log_decision, logger, sanitise
-from .core import Decider, MiddlewareConfig, is_async_callable, wrong_kind_of_app
+from .core import Decider, MiddlewareConfig, ask_and_decide, is_async_callable, wrong_kind_of_app
 from .decision import Decision, Header, Reason
+from .errors import ConfigError, Problem
+from .options import describe_function
 from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, KEEP, HeaderMerger
 from .routes import PolicyLike, load_ini
 
@@ -79,8 +81,10 @@ class CORSMiddleware(MiddlewareConfig):
         #: Answer an exception raised by the application before it started its response with
         #: a 500 that carries the CORS headers (and log it), instead of letting it propagate.
         self.handle_app_errors = handle_app_errors
-        #: The core that decides every request (its policy or per-path routes).
+        #: The core that decides every request (its policy or per-path routes); replaced as a
+        #: whole by :meth:`reconfigure`.
         self.decider = Decider(policy)
+        self._check(self.decider)
         self._decide = self.decider.decide
         merger = HeaderMerger()
         self._known_kind, self._merge = merger.known_kind, merger.merge
@@ -93,9 +97,26 @@ class CORSMiddleware(MiddlewareConfig):
         :func:`cors_wsgi.routes.load_ini`)."""
         return cls(app, load_ini(path, section))
 
+    def _check(self, decider: Decider) -> None:
+        problems = [
+            Problem(
+                "allow_origin_func",
+                describe_function(policy.allow_origin_func),
+                "is an async def, which a WSGI server cannot await; give a plain function, "
+                "or serve an ASGI app with cors_wsgi.asgi.CORSMiddleware",
+            )
+            for policy in decider.policies
+            if policy.allow_origin_func is not None and is_async_callable(policy.allow_origin_func)
+        ]
+        if problems:
+            raise ConfigError(problems)
+
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        decision = self._decide(environ)  # the environ is the core's request facts as it is
+        decide = self._decide  # read once: a reconfiguration meanwhile cannot mix policies
+        decision = decide(environ)  # the environ is the core's request facts as it is
         if not decision.plain:  # refused, a preflight, unrouted, or listing exposed names
+            if decision.ask is not None:  # allow_origin_func must answer first (not remembered)
+                decision = ask_and_decide(decision, environ, decide)
             if decision.refused:  # a refusal always has an Origin
                 if logger.isEnabledFor(_DEBUG):
                     log_decision(decision, environ)
@@ -103,7 +124,7 @@ class CORSMiddleware(MiddlewareConfig):
                 if "HTTP_ORIGIN" in environ and logger.isEnabledFor(_DEBUG):
                     log_decision(decision, environ)
                 return self.app(environ, start_response)
-            if decision.preflight:  # answered here, without calling the application
+            if decision.answered_here:  # a preflight, answered without calling the application
                 start_response(decision.answer_status, list(decision.answer_headers))
                 return _NO_BODY
             if decision.expose_response_headers:  # the response's names are listed: merge

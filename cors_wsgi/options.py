@@ -9,12 +9,15 @@ naming its key and value. Regex safety is delegated to :mod:`._regex`, origin sy
 from __future__ import annotations
 
 import configparser
+import datetime
 import difflib
+import importlib
+import inspect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ._regex import ambiguous_repetition
 from .errors import ConfigError, Problem
@@ -35,9 +38,13 @@ __all__ = [
     "ANY",
     "DEFAULT_MAX_AGE",
     "DEFAULT_METHODS",
+    "DEFAULT_ORIGIN_FUNC_CACHE_SECONDS",
     "OPTION_NAMES",
     "TOKEN",
     "Options",
+    "OriginFunction",
+    "describe_function",
+    "is_async_callable",
     "matches_unownable",
     "parse_bool",
     "parse_options",
@@ -65,6 +72,10 @@ _ANY_WITH_CREDENTIALS: Final = (
 #: Defaults, documented in README.md's configuration reference.
 DEFAULT_METHODS: Final = ("GET", "HEAD", "POST")
 DEFAULT_MAX_AGE: Final = 600
+DEFAULT_ORIGIN_FUNC_CACHE_SECONDS: Final = 60
+
+#: ``allow_origin_func``: ``origin -> bool``, or an ``async def`` returning one (ASGI only).
+OriginFunction = Callable[[str], Any]
 
 
 _INTERPOLATION: Final = re.compile(r"%\([^)]*\)")
@@ -79,6 +90,8 @@ TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 DEFAULTS: Final[dict[str, object]] = {
     "allow_origins": (),
     "allow_origin_regex": None,
+    "allow_origin_func": None,
+    "origin_func_cache_seconds": DEFAULT_ORIGIN_FUNC_CACHE_SECONDS,
     "allow_methods": DEFAULT_METHODS,
     "allow_headers": (),
     "expose_headers": (),
@@ -86,6 +99,7 @@ DEFAULTS: Final[dict[str, object]] = {
     "max_age": DEFAULT_MAX_AGE,
     "allow_private_network": False,
     "keep_app_cors_headers": False,
+    "preflight_continue": False,
     "debug": False,
 }
 OPTION_NAMES: Final = tuple(DEFAULTS)
@@ -97,6 +111,8 @@ class Options:
 
     allow_origins: tuple[str, ...]
     allow_origin_regex: tuple[str | re.Pattern[str], ...]
+    allow_origin_func: OriginFunction | None
+    origin_func_cache_seconds: float
     allow_methods: tuple[str, ...] | str
     allow_headers: tuple[str, ...] | str
     expose_headers: tuple[str, ...] | str
@@ -104,6 +120,7 @@ class Options:
     max_age: int | None
     allow_private_network: bool
     keep_app_cors_headers: bool
+    preflight_continue: bool
     debug: bool
     allow_any_origin: bool
     exact_origins: frozenset[str]
@@ -138,10 +155,24 @@ def parse_options(given: Mapping[str, object]) -> Options:
     private_network = _parse_bool("allow_private_network", allow_private_network, problems)
     debug_header = _parse_bool("debug", debug, problems)
     keep_app = _parse_bool("keep_app_cors_headers", keep_app_cors_headers, problems)
+    preflight_continue = _parse_bool("preflight_continue", known["preflight_continue"], problems)
     max_age_seconds = _parse_max_age(max_age, problems)
     regex_sources, regexes = _parse_regexes(allow_origin_regex, problems)
+    origin_func = _parse_origin_func(known["allow_origin_func"], problems)
+    cache_seconds = _parse_seconds(
+        "origin_func_cache_seconds", known["origin_func_cache_seconds"], problems
+    )
 
     allow_any, exact, patterns = _compile_origins(origins, problems)
+    if allow_any and origin_func is not None:
+        problems.append(
+            Problem(
+                "allow_origin_func",
+                describe_function(origin_func),
+                "is never asked when allow_origins='*' allows every origin; "
+                "list the fixed origins instead of '*'",
+            )
+        )
     if allow_any and credentials:
         problems.append(Problem("allow_origins", ANY, f"'*' {_ANY_WITH_CREDENTIALS}"))
     if credentials:
@@ -195,6 +226,8 @@ def parse_options(given: Mapping[str, object]) -> Options:
     return Options(
         allow_origins=origins,
         allow_origin_regex=regex_sources,
+        allow_origin_func=origin_func,
+        origin_func_cache_seconds=cache_seconds,
         allow_methods=_any_or_tuple(methods),
         allow_headers=_any_or_tuple(headers),
         expose_headers=_any_or_tuple(exposed),
@@ -202,6 +235,7 @@ def parse_options(given: Mapping[str, object]) -> Options:
         max_age=max_age_seconds,
         allow_private_network=private_network,
         keep_app_cors_headers=keep_app,
+        preflight_continue=preflight_continue,
         debug=debug_header,
         allow_any_origin=allow_any,
         exact_origins=exact,
@@ -307,10 +341,92 @@ def _parse_max_age(value: object, problems: list[Problem]) -> int | None:
             return int(text)
     elif isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
+    elif isinstance(value, datetime.timedelta):
+        seconds, rest = divmod(value, datetime.timedelta(seconds=1))
+        if seconds >= 0 and not rest:
+            return int(seconds)
+        problems.append(
+            Problem("max_age", value, "expected a timedelta of whole seconds >= 0 (the header "
+                    "holds whole seconds)")
+        )  # fmt: skip
+        return None
     problems.append(
-        Problem("max_age", value, "expected a whole number of seconds >= 0, or none to omit")
+        Problem(
+            "max_age",
+            value,
+            "expected a whole number of seconds >= 0, a datetime.timedelta, or none to omit",
+        )
     )
     return None
+
+
+def _parse_seconds(key: str, value: object, problems: list[Problem]) -> float:
+    """A duration in seconds >= 0: a number, a numeric string, or a timedelta."""
+    seconds: float | None = None
+    if isinstance(value, datetime.timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
+        try:
+            seconds = float(value.strip())
+        except ValueError:
+            seconds = None
+    if seconds is None or not seconds >= 0 or seconds == float("inf"):
+        problems.append(Problem(key, value, "expected a number of seconds >= 0 (0 disables)"))
+        return 0.0
+    return seconds
+
+
+def _parse_origin_func(value: object, problems: list[Problem]) -> OriginFunction | None:
+    """A callable as given, or one named by an import string ``package.module:function``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in ("", "none"):
+            return None
+        module_name, colon, attribute = text.partition(":")
+        if not colon or not module_name or not attribute:
+            problems.append(
+                Problem("allow_origin_func", value, "expected an import string "
+                        "package.module:function")
+            )  # fmt: skip
+            return None
+        try:
+            found: object = importlib.import_module(module_name)
+            for name in attribute.split("."):
+                found = getattr(found, name)
+        except ImportError as error:
+            problems.append(Problem("allow_origin_func", value, f"cannot be imported: {error}"))
+            return None
+        except AttributeError:
+            problems.append(
+                Problem("allow_origin_func", value, f"{module_name} has no {attribute}")
+            )
+            return None
+        value = found
+    if not callable(value):
+        problems.append(
+            Problem("allow_origin_func", value, "expected a callable origin -> bool, or an "
+                    "import string package.module:function naming one")
+        )  # fmt: skip
+        return None
+    return value
+
+
+def describe_function(func: object) -> str:
+    """``module:qualname`` of a function, the form an INI file names it by."""
+    module = getattr(func, "__module__", None)
+    name = getattr(func, "__qualname__", None) or type(func).__qualname__
+    return f"{module}:{name}" if module else repr(func)
+
+
+def is_async_callable(func: object) -> bool:
+    """True for an ``async def`` function or an object whose ``__call__`` is one: an ASGI
+    application (which the WSGI middleware refuses), or an async ``allow_origin_func``."""
+    call = getattr(type(func), "__call__", None)  # noqa: B004  # the class's method, not callable()
+    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(call)
 
 
 def _parse_regexes(

@@ -17,13 +17,16 @@ from .options import (
     ANY,
     DEFAULT_MAX_AGE,
     DEFAULT_METHODS,
+    DEFAULT_ORIGIN_FUNC_CACHE_SECONDS,
     OPTION_NAMES,
+    OriginFunction,
     parse_options,
     read_ini,
 )
 from .origins import OriginMatcher
 
 if TYPE_CHECKING:
+    from datetime import timedelta
     from os import PathLike
 
     from .decision import Decision, Header
@@ -51,6 +54,17 @@ class CORSPolicy:
         is not serialized as browsers send it. Regexes that can backtrack exponentially are
         refused, and so are regexes that match origins nobody can own when credentials are on.
         Default: none.
+    :param allow_origin_func: a function ``origin -> bool`` deciding origins at run time (from
+        a database, a tenant table), or its import string ``package.module:function``. Asked
+        only for origins that are syntactically valid and not allowed by the fixed entries
+        (never for ``null`` or junk), at most once per request, and its answers are remembered
+        per origin for ``origin_func_cache_seconds``. Under the ASGI middleware it may be an
+        ``async def``; a plain function is then run in a worker thread, so neither blocks the
+        event loop. An exception refuses the request (reason ``origin_check_failed``, logged at
+        ERROR). Refused with ``"*"``. Default: none.
+    :param origin_func_cache_seconds: how long an answer of ``allow_origin_func`` (allowed or
+        not) is remembered per origin; ``0`` asks on every request. A revoked origin is refused
+        once its entry expires. Default: 60.
     :param allow_methods: methods a preflight may ask for, or ``"*"`` (the requested method is
         echoed). DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased, as browsers
         upper-case them; any other method is compared case-sensitively, as the Fetch standard
@@ -64,8 +78,9 @@ class CORSPolicy:
     :param allow_credentials: send ``Access-Control-Allow-Credentials: true`` (cookies, HTTP
         auth). Refused together with ``"*"`` or ``null`` origins, match-anything regexes and
         wildcards over a public suffix. Default: False.
-    :param max_age: seconds a browser may cache a preflight answer; ``None`` omits the header
-        (browsers then use 5 s), ``0`` sends 0. Default: 600.
+    :param max_age: seconds (or a :class:`datetime.timedelta` of whole seconds) a browser may
+        cache a preflight answer; ``None`` omits the header (browsers then use 5 s), ``0``
+        sends 0. Default: 600.
     :param allow_private_network: legacy: answer Private Network Access preflights with
         ``Access-Control-Allow-Private-Network: true``. No current browser sends them (Chromium
         replaced them with the Local Network Access permission prompt); when off, such a
@@ -75,6 +90,10 @@ class CORSPolicy:
         ``Access-Control-*`` headers, let them stand and add none (``Vary`` is still merged);
         for paths whose application manages CORS itself. Preflights are still answered by
         the policy. Default: False (the policy's headers replace the application's).
+    :param preflight_continue: let the application answer preflights: the middleware decides
+        them as usual and adds the preflight headers to the application's ``OPTIONS``
+        response instead of answering itself (for apps that log, rate-limit or authenticate
+        ``OPTIONS``). Default: False.
     :param debug: add ``X-CORS-Reason: <reason code> [method or header]`` to every response,
         so the browser's network panel says why. Not for production: it tells any caller
         what the policy refuses. Default: False.
@@ -90,6 +109,7 @@ class CORSPolicy:
         "allow_credentials",
         "allow_headers",
         "allow_methods",
+        "allow_origin_func",
         "allow_origin_regex",
         "allow_origins",
         "allow_private_network",
@@ -100,6 +120,8 @@ class CORSPolicy:
         "matcher",
         "max_age",
         "method_set",
+        "origin_func_cache_seconds",
+        "preflight_continue",
         "preflight_extra",
         "preflight_vary",
         "varies_by_origin",
@@ -107,6 +129,8 @@ class CORSPolicy:
 
     allow_origins: tuple[str, ...]
     allow_origin_regex: tuple[str | re.Pattern[str], ...]
+    allow_origin_func: OriginFunction | None
+    origin_func_cache_seconds: float
     allow_methods: tuple[str, ...] | str
     allow_headers: tuple[str, ...] | str
     expose_headers: tuple[str, ...] | str
@@ -114,6 +138,7 @@ class CORSPolicy:
     max_age: int | None
     allow_private_network: bool
     keep_app_cors_headers: bool
+    preflight_continue: bool
     debug: bool
     #: Derived: ``allow_origins`` is ``*``; the answer depends on ``Origin`` otherwise.
     allow_any_origin: bool
@@ -132,19 +157,24 @@ class CORSPolicy:
         *,
         allow_origins: Iterable[str] | str = (),
         allow_origin_regex: str | re.Pattern[str] | Iterable[str | re.Pattern[str]] | None = None,
+        allow_origin_func: OriginFunction | str | None = None,
+        origin_func_cache_seconds: float | timedelta | str = DEFAULT_ORIGIN_FUNC_CACHE_SECONDS,
         allow_methods: Iterable[str] | str = DEFAULT_METHODS,
         allow_headers: Iterable[str] | str = (),
         expose_headers: Iterable[str] | str = (),
         allow_credentials: bool | str = False,
-        max_age: int | str | None = DEFAULT_MAX_AGE,
+        max_age: int | timedelta | str | None = DEFAULT_MAX_AGE,
         allow_private_network: bool | str = False,
         keep_app_cors_headers: bool | str = False,
+        preflight_continue: bool | str = False,
         debug: bool | str = False,
         **unknown: NoReturn,  # typos are type errors for mypy and ConfigError at run time
     ) -> None:
         given = {
             "allow_origins": allow_origins,
             "allow_origin_regex": allow_origin_regex,
+            "allow_origin_func": allow_origin_func,
+            "origin_func_cache_seconds": origin_func_cache_seconds,
             "allow_methods": allow_methods,
             "allow_headers": allow_headers,
             "expose_headers": expose_headers,
@@ -152,6 +182,7 @@ class CORSPolicy:
             "max_age": max_age,
             "allow_private_network": allow_private_network,
             "keep_app_cors_headers": keep_app_cors_headers,
+            "preflight_continue": preflight_continue,
             "debug": debug,
             **unknown,
         }
@@ -270,7 +301,8 @@ class CORSPolicy:
         )
 
     def origin_allowed(self, origin: str) -> bool:
-        """Return True when *origin* (a request's ``Origin`` value) is allowed by this policy."""
+        """Return True when *origin* (a request's ``Origin`` value) is allowed by this policy's
+        fixed entries (``allow_origin_func`` is not asked: see :meth:`evaluate`)."""
         return self.matcher.match(origin) is True
 
     # -- value semantics --------------------------------------------------------------------

@@ -16,6 +16,8 @@ def test_defaults() -> None:
     assert policy.options() == {
         "allow_origins": (),
         "allow_origin_regex": (),
+        "allow_origin_func": None,
+        "origin_func_cache_seconds": 60.0,
         "allow_methods": ("GET", "HEAD", "POST"),
         "allow_headers": (),
         "expose_headers": (),
@@ -23,6 +25,7 @@ def test_defaults() -> None:
         "max_age": 600,
         "allow_private_network": False,
         "keep_app_cors_headers": False,
+        "preflight_continue": False,
         "debug": False,
     }
     assert not policy.origin_allowed("https://app.example.com")

@@ -28,7 +28,11 @@ def test_option_table_lists_every_option_with_its_default() -> None:
     defaults = CORSPolicy().options()
     assert table["allow_methods"] == "`" + ", ".join(defaults["allow_methods"]) + "`"  # type: ignore[arg-type]
     assert table["max_age"] == f"`{defaults['max_age']}`"
-    for flag in ("allow_credentials", "allow_private_network", "keep_app_cors_headers", "debug"):
+    flags = ("allow_credentials", "allow_private_network", "keep_app_cors_headers",
+             "preflight_continue", "debug")  # fmt: skip
+    assert table["origin_func_cache_seconds"] == f"`{defaults['origin_func_cache_seconds']:g}`"
+    assert defaults["allow_origin_func"] is None and table["allow_origin_func"] == "none"
+    for flag in flags:
         assert defaults[flag] is False and table[flag] == "`false`"
     assert defaults["allow_origins"] == () and table["allow_origins"].startswith("none")
 

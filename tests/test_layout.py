@@ -12,12 +12,12 @@ from .servers import PROJECT
 PACKAGE = PROJECT / "cors_wsgi"
 #: Bottom to top: a module may import (at module level) only modules of lower layers.
 LAYERS = [
-    {"errors", "_regex", "fetch"},
+    {"errors", "_regex", "fetch", "_log"},
     {"origins"},
     {"options"},
-    {"policy"},
+    {"policy", "origin_func"},
     {"decision", "routes"},
-    {"core", "response", "_log"},
+    {"core", "response"},
     {"middleware", "asgi"},  # the adapters: siblings, never each other
     {"paste", "cli"},
     {"__init__", "__main__"},
