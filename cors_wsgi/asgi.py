@@ -26,7 +26,7 @@ from .response import (
     HeaderMerger,
     Kind,
 )
-from .routes import PolicyLike, load_ini
+from .routes import PathPattern, PolicyLike, load_ini
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -97,7 +97,7 @@ class CORSMiddleware(MiddlewareConfig):
     def __init__(
         self,
         app: ASGIApp,
-        policy: PolicyLike | Sequence[tuple[str, PolicyLike]],
+        policy: PolicyLike | Sequence[tuple[PathPattern, PolicyLike]],
         *,
         handle_app_errors: bool = False,
         check_websocket_origin: bool = False,

@@ -34,10 +34,10 @@ from .fetch import (
     unsafe_header_names,
 )
 from .middleware import CORSMiddleware
-from .options import ANY, matches_unownable, public_suffix_under
+from .options import ANY, describe_function, matches_unownable, public_suffix_under
 from .origins import explain_bad_origin, is_serialized_origin
 from .policy import CORSPolicy
-from .routes import load_ini
+from .routes import INI_REGEX_PREFIX, PathPattern, load_ini
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 #: The longest preflight cache each engine honours, in seconds (measured: WebKit preflighted
@@ -131,7 +131,7 @@ def add_request_arguments(parser: argparse.ArgumentParser) -> None:
 # -- check ----------------------------------------------------------------------------------------
 
 
-def load_config(spec: str, section: str) -> CORSPolicy | list[tuple[str, CORSPolicy]]:
+def load_config(spec: str, section: str) -> CORSPolicy | list[tuple[PathPattern, CORSPolicy]]:
     """The policy or per-path policies named by *spec*: an INI file, or
     ``package.module:attribute`` naming a CORSPolicy, a dict of options or a CORSMiddleware."""
     if OBJECT_REFERENCE.fullmatch(spec) and not Path(spec).exists():
@@ -145,7 +145,7 @@ def load_config(spec: str, section: str) -> CORSPolicy | list[tuple[str, CORSPol
         raise UsageError(f"{spec} is not a UTF-8 text file ({error.reason})") from error
 
 
-def load_object(spec: str) -> CORSPolicy | list[tuple[str, CORSPolicy]]:
+def load_object(spec: str) -> CORSPolicy | list[tuple[PathPattern, CORSPolicy]]:
     module_name, _, attribute = spec.partition(":")
     sys.path.insert(0, ".")  # as python -m does: the current directory's modules come first
     try:
@@ -181,8 +181,9 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     routes = config if isinstance(config, list) else [("/*", config)]
     report: dict[str, Any] = {"ok": True, "policies": [], "warnings": []}
     lines = [f"{args.config}: valid"]
-    for pattern, policy in routes:
-        options = {k: list(v) if isinstance(v, tuple) else v for k, v in policy.options().items()}
+    for route_pattern, policy in routes:
+        pattern = route_section(route_pattern)
+        options = {k: json_value(v) for k, v in policy.options().items()}
         report["policies"].append({"path": pattern, "options": options})
         if len(routes) > 1:
             lines.append(f"\n[{args.section}:{pattern}]")
@@ -194,9 +195,33 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def route_section(pattern: PathPattern) -> str:
+    """A path pattern as an INI section names it (``re:<regex>`` for a regular expression)."""
+    return f"{INI_REGEX_PREFIX}{pattern.pattern}" if isinstance(pattern, re.Pattern) else pattern
+
+
+def json_value(value: object) -> object:
+    """An option's value as JSON can hold it (functions and regexes by their names)."""
+    if isinstance(value, tuple):
+        return [json_value(item) for item in value]
+    if isinstance(value, re.Pattern):
+        return value.pattern
+    if callable(value):
+        return describe_function(value)
+    return value
+
+
 def policy_warnings(policy: CORSPolicy) -> list[dict[str, str]]:
     """Risky settings that are still legal."""
     warnings = []
+    if policy.allow_origin_func is not None:
+        warnings.append(
+            {
+                "key": "allow_origin_func",
+                "message": f"{describe_function(policy.allow_origin_func)} decides origins at run "
+                "time, which cannot be checked offline; try an origin with explain, which asks it",
+            }
+        )
     if not (policy.allow_origins or policy.allow_origin_regex):
         warnings.append(
             {
@@ -398,7 +423,13 @@ def smallest_fix(
     if reason == Reason.ORIGIN_NOT_ALLOWED:
         if request.origin == "null" and policy.allow_credentials:
             return "none that is safe: null cannot be allowed together with credentials"
+        if policy.allow_origin_func is not None:
+            name = describe_function(policy.allow_origin_func)
+            return f"add {request.origin} to allow_origins, or let {name} allow it"
         return f"add {request.origin} to allow_origins"
+    if reason == Reason.ORIGIN_CHECK_FAILED:
+        name = describe_function(policy.allow_origin_func)
+        return f"none in the policy: {name} failed for this origin (its ERROR log line says why)"
     if reason == Reason.METHOD_NOT_ALLOWED:
         return f"add {decision.detail} to allow_methods"
     if reason == Reason.HEADER_NOT_ALLOWED:
@@ -563,9 +594,15 @@ def problem_list(error: ConfigError) -> list[dict[str, str]]:
 
 def format_value(value: object) -> str:
     if isinstance(value, tuple):
-        return ", ".join(value) if value else "(none)"
+        return ", ".join(format_value(v) for v in value) if value else "(none)"
     if value is None:
         return "none"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, re.Pattern):
+        return str(value.pattern)
+    if callable(value):
+        return describe_function(value)
     if value == ANY:
         return "*"
     return str(value).lower() if isinstance(value, bool) else str(value)

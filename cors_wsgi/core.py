@@ -25,7 +25,7 @@ from .fetch import NORMALISED_METHODS, preflight_reasons, unsafe_header_names
 from .options import is_async_callable
 from .origin_func import ORIGIN_VERDICT
 from .policy import CORSPolicy
-from .routes import PathRoute, PolicyLike, Routes, as_policy, build_routes
+from .routes import PathPattern, PathRoute, PolicyLike, Routes, as_policy, build_routes
 
 __all__ = [
     "Decider",
@@ -49,7 +49,7 @@ class Decider:
 
     __slots__ = ("_only", "_routes", "decide", "policy", "routes")
 
-    def __init__(self, config: PolicyLike | Sequence[tuple[str, PolicyLike]]) -> None:
+    def __init__(self, config: PolicyLike | Sequence[tuple[PathPattern, PolicyLike]]) -> None:
         given: object = config  # checked at run time too: configuration often comes untyped
         #: The single policy, or None when ``routes`` chooses one per path.
         self.policy: CORSPolicy | None = None
@@ -137,7 +137,7 @@ class MiddlewareConfig:
     decider: Decider
     _decide: Callable[[Mapping[str, Any]], Decision]
 
-    def reconfigure(self, config: PolicyLike | Sequence[tuple[str, PolicyLike]]) -> None:
+    def reconfigure(self, config: PolicyLike | Sequence[tuple[PathPattern, PolicyLike]]) -> None:
         """Replace the policy (or the per-path policies) while serving.
 
         The new configuration is validated completely first: a :class:`ConfigError` leaves the

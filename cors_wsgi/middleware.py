@@ -14,7 +14,7 @@ from .decision import Decision, Header, Reason
 from .errors import ConfigError, Problem
 from .options import describe_function
 from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, KEEP, HeaderMerger
-from .routes import PolicyLike, load_ini
+from .routes import PathPattern, PolicyLike, load_ini
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -69,7 +69,7 @@ class CORSMiddleware(MiddlewareConfig):
     def __init__(
         self,
         app: WSGIApplication,
-        policy: PolicyLike | Sequence[tuple[str, PolicyLike]],
+        policy: PolicyLike | Sequence[tuple[PathPattern, PolicyLike]],
         *,
         handle_app_errors: bool = False,
     ) -> None:

@@ -5,9 +5,11 @@ Protocol-free: a path is a string (WSGI's ``SCRIPT_NAME + PATH_INFO``, ASGI's ``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
+from ._regex import ambiguous_repetition
 from .errors import ConfigError, Problem
 from .options import read_ini
 from .policy import CORSPolicy
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
     from os import PathLike
 
 __all__ = [
+    "INI_REGEX_PREFIX",
+    "PathPattern",
     "PathRoute",
     "PolicyLike",
     "Routes",
@@ -26,29 +30,40 @@ __all__ = [
 ]
 
 PolicyLike = CORSPolicy | Mapping[str, object]
+PathPattern = str | re.Pattern[str]
 T = TypeVar("T")
+
+#: How an INI section names a regular-expression path: ``[cors:re:^/api/v[0-9]+/.*]``.
+INI_REGEX_PREFIX: Final = "re:"
 
 
 class PathRoute:
     """One ``(pattern, policy)`` pair of a per-path configuration.
 
-    A pattern is an exact path (``/api/items``) or a prefix (``/api/*``, which matches ``/api``
-    and everything below ``/api/``, not ``/apix``).
+    A pattern is an exact path (``/api/items``), a prefix (``/api/*``, which matches ``/api``
+    and everything below ``/api/``, not ``/apix``), or a compiled :class:`re.Pattern` that must
+    match the whole normalised path (``re.compile(r"/api/v[0-9]+/.*")``).
     """
 
-    __slots__ = ("_exact", "_prefix", "pattern", "policy")
+    __slots__ = ("_exact", "_prefix", "_regex", "pattern", "policy")
 
-    def __init__(self, pattern: str, policy: CORSPolicy) -> None:
+    def __init__(self, pattern: PathPattern, policy: CORSPolicy) -> None:
         self.pattern = pattern
         self.policy = policy
-        if pattern.endswith("/*"):
-            self._exact: str = pattern[:-2] or "/"
-            self._prefix: str = pattern[:-1]
+        self._regex = pattern if isinstance(pattern, re.Pattern) else None
+        if isinstance(pattern, re.Pattern):
+            self._exact, self._prefix = "", ""
+        elif pattern.endswith("/*"):
+            self._exact = pattern[:-2] or "/"
+            self._prefix = pattern[:-1]
         else:
             self._exact, self._prefix = pattern, ""
 
     def matches(self, path: str) -> bool:
-        """True when *path* (already normalised) is this pattern's path or lies below it."""
+        """True when *path* (already normalised) is this pattern's path or lies below it, or
+        matches its regular expression in full."""
+        if self._regex is not None:
+            return self._regex.fullmatch(path) is not None
         return path == self._exact or (bool(self._prefix) and path.startswith(self._prefix))
 
     def __repr__(self) -> str:
@@ -99,23 +114,15 @@ def build_routes(pairs: Sequence[object]) -> list[PathRoute]:
     routes: list[PathRoute] = []
     problems: list[Problem] = []
     for pair in pairs:
-        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)):
+        if not (
+            isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], (str, re.Pattern))
+        ):
             problems.append(Problem("policy", pair, "expected a (path_pattern, policy) pair"))
             continue
         pattern, policy = pair
-        star = pattern.find("*")
-        if (
-            not pattern.startswith("/")
-            or (star != -1 and star != len(pattern) - 1)
-            or (star != -1 and not pattern.endswith("/*"))
-        ):
-            problems.append(
-                Problem(
-                    "path pattern",
-                    pattern,
-                    "expected an exact path (/api/items) or a prefix ending in /* (/api/*)",
-                )
-            )
+        problem = _path_pattern_problem(pattern)
+        if problem:
+            problems.append(Problem("path pattern", _shown(pattern), problem))
             continue
         if not isinstance(policy, (CORSPolicy, Mapping)):
             problems.append(Problem(pattern, policy, "expected a CORSPolicy or a dict"))
@@ -124,28 +131,67 @@ def build_routes(pairs: Sequence[object]) -> list[PathRoute]:
             routes.append(PathRoute(pattern, as_policy(policy)))
         except ConfigError as error:
             problems.extend(
-                Problem(f"{pattern}: {p.key}", p.value, p.message) for p in error.problems
+                Problem(f"{_shown(pattern)}: {p.key}", p.value, p.message) for p in error.problems
             )
     if problems:
         raise ConfigError(problems)
     return routes
 
 
+def _shown(pattern: PathPattern) -> str:
+    return f"re:{pattern.pattern}" if isinstance(pattern, re.Pattern) else pattern
+
+
+def _path_pattern_problem(pattern: PathPattern) -> str | None:
+    if isinstance(pattern, re.Pattern):
+        if not isinstance(pattern.pattern, str):  # re.compile(b"...") passes for a Pattern
+            return "expected a str regular expression"  # type: ignore[unreachable]
+        ambiguity = ambiguous_repetition(pattern.pattern, pattern.flags)
+        if ambiguity:
+            return f"{ambiguity}, which can take seconds per request on a crafted path (ReDoS)"
+        return None
+    star = pattern.find("*")
+    if (
+        not pattern.startswith("/")
+        or (star != -1 and star != len(pattern) - 1)
+        or (star != -1 and not pattern.endswith("/*"))
+    ):
+        return (
+            "expected an exact path (/api/items), a prefix ending in /* (/api/*), "
+            "or a compiled re.Pattern (in INI: [cors:re:^/api/v[0-9]+/.*$])"
+        )
+    return None
+
+
 def load_ini(
     path: str | PathLike[str], section: str = "cors"
-) -> CORSPolicy | list[tuple[str, CORSPolicy]]:
-    """Read the policy of ``[cors]``, or per-path policies from ``[cors:/api/*]`` sections.
+) -> CORSPolicy | list[tuple[PathPattern, CORSPolicy]]:
+    """Read the policy of ``[cors]``, or per-path policies from ``[cors:/api/*]`` sections
+    (``[cors:re:<regex>]`` for a regular expression matching the whole path).
 
     Path sections are matched in file order; a plain ``[cors]`` section, if present, then
     governs every other path (``/*``).
     """
     sections = read_ini(path)
     prefix = f"{section}:"
-    pairs: list[tuple[str, PolicyLike]] = [
-        (name[len(prefix) :].strip(), options)
-        for name, options in sections.items()
-        if name.startswith(prefix)
-    ]
+    pairs: list[tuple[PathPattern, PolicyLike]] = []
+    problems: list[Problem] = []
+    for name, options in sections.items():
+        if not name.startswith(prefix):
+            continue
+        pattern = name[len(prefix) :].strip()
+        if pattern.startswith(INI_REGEX_PREFIX):
+            source = pattern[len(INI_REGEX_PREFIX) :]
+            try:
+                pairs.append((re.compile(source), options))
+            except (re.error, OverflowError) as error:
+                problems.append(
+                    Problem(f"[{name}]", source, f"invalid regular expression: {error}")
+                )
+        else:
+            pairs.append((pattern, options))
+    if problems:
+        raise ConfigError(problems)
     if not pairs:
         return CORSPolicy.from_ini(path, section)
     if section in sections:
