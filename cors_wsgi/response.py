@@ -30,6 +30,7 @@ __all__ = [
     "VARY",
     "HeaderMerger",
     "Kind",
+    "merge_vary",
 ]
 
 #: Header names and ``Vary`` values whose handling each :class:`HeaderMerger` remembers, per
@@ -106,12 +107,15 @@ class HeaderMerger:
             merged += [h for h in decision.cors_headers if self.kind(h[0]) is KEEP]  # debug
         else:
             merged += decision.cors_headers
+        vary = decision.vary
         if app_vary:
-            if decision.vary:  # the remembered merge saves a call in the common case
+            if vary == "Origin":  # the common case: the remembered merge saves a call
                 app_vary = self._varies.get(app_vary) or self.vary_with_origin(app_vary)
+            elif vary:  # a preflight the application answers (preflight_continue)
+                app_vary = merge_vary(app_vary, vary)
             merged.append(("Vary", app_vary))
-        elif decision.vary:
-            merged.append(VARY_ORIGIN)
+        elif vary:
+            merged.append(VARY_ORIGIN if vary == "Origin" else ("Vary", vary))
         if decision.expose_response_headers:
             exposed = [
                 name
@@ -145,3 +149,13 @@ class HeaderMerger:
                 seen.add(lower)
                 kept.append((name, value))
         return kept
+
+
+def merge_vary(app_vary: str, ours: str) -> str:
+    """The application's ``Vary`` value with each of our tokens added unless present (any
+    case), or untouched when it holds ``*``."""
+    present = {token.strip().lower() for token in app_vary.split(",")}
+    if "*" in present:
+        return app_vary
+    missing = [token.strip() for token in ours.split(",") if token.strip().lower() not in present]
+    return ", ".join([app_vary, *missing])

@@ -9,7 +9,9 @@ to None when it must be absent. The application answers ``200`` with ``app_heade
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 ALLOWED = "https://app.example.com"
@@ -29,6 +31,11 @@ BASE: dict[str, Any] = {
     "allow_credentials": True,
     "max_age": 600,
 }
+PARTNER = "https://shop.partner.example"  # allowed by tests.origin_funcs:is_partner
+WITH_FUNC: dict[str, Any] = {**BASE, "allow_origin_func": "tests.origin_funcs:is_partner"}
+REGEX_ROUTES: list[tuple[Any, dict[str, Any]]] = [
+    (re.compile(r"/v[0-9]+/.*"), {"allow_origins": [ALLOWED]}),
+]
 ROUTES: list[tuple[str, dict[str, Any]]] = [
     ("/api/*", {"allow_origins": [ALLOWED]}),
     ("/admin/*", {"allow_origins": []}),
@@ -116,6 +123,46 @@ BEHAVIOURS = [
               {"Access-Control-Expose-Headers": "Content-Type, X-Total, Content-Length"}, "allowed",
               policy={"allow_origins": [ALLOWED], "expose_headers": "*", "allow_credentials": True},
               app_headers=(("Content-Type", "text/plain"), ("X-Total", "3"), ("Set-Cookie", "a=b"))),
+    Behaviour("allowed by allow_origin_func", {"Origin": PARTNER}, 200,
+              {ACAO: PARTNER, "Access-Control-Allow-Credentials": "true", "Vary": "Origin"},
+              "allowed", policy=WITH_FUNC),
+    Behaviour("refused by allow_origin_func", {"Origin": EVIL}, 200,
+              {ACAO: None, "Access-Control-Allow-Credentials": None, "Vary": "Origin"},
+              "origin_not_allowed", policy=WITH_FUNC),
+    Behaviour("no Origin with allow_origin_func", {}, 200, {ACAO: None, "Vary": "Origin"},
+              "no_origin", policy=WITH_FUNC),
+    Behaviour("preflight allowed by allow_origin_func", {"Origin": PARTNER, ACRM: "PUT"}, 200,
+              {ACAO: PARTNER, "Access-Control-Allow-Methods": "GET, POST, PUT"}, "allowed",
+              method="OPTIONS", app_called=False, policy=WITH_FUNC),
+    Behaviour("allow_origin_func failed", {"Origin": PARTNER}, 200, {ACAO: None, "Vary": "Origin"},
+              "origin_check_failed",
+              policy={**BASE, "allow_origin_func": "tests.origin_funcs:broken"}),
+    Behaviour("preflight, allow_origin_func failed", {"Origin": PARTNER, ACRM: "GET"}, 403,
+              {ACAO: None}, "origin_check_failed", method="OPTIONS", app_called=False,
+              policy={**BASE, "allow_origin_func": "tests.origin_funcs:broken"}),
+    Behaviour("allow_origin_func returned no bool", {"Origin": PARTNER}, 200, {ACAO: None},
+              "origin_check_failed",
+              policy={**BASE, "allow_origin_func": "tests.origin_funcs:says_yes_as_text"}),
+    Behaviour("preflight_continue: the app answers, with the headers", {"Origin": ALLOWED, ACRM: "PUT"},
+              200, {ACAO: ALLOWED, "Access-Control-Allow-Methods": "GET, POST, PUT",
+                    "Vary": PREFLIGHT_VARY}, "allowed", method="OPTIONS",
+              policy={**BASE, "preflight_continue": True}),
+    Behaviour("preflight_continue, refused: the app answers, without", {"Origin": ALLOWED, ACRM: "DELETE"},
+              200, {ACAO: None, "Access-Control-Allow-Methods": None, "Vary": PREFLIGHT_VARY},
+              "method_not_allowed", method="OPTIONS", policy={**BASE, "preflight_continue": True}),
+    Behaviour("preflight_continue merges the app's Vary", {"Origin": ALLOWED, ACRM: "PUT"}, 200,
+              {"Vary": "Accept-Encoding, " + PREFLIGHT_VARY}, "allowed", method="OPTIONS",
+              policy={**BASE, "preflight_continue": True},
+              app_headers=(("Content-Type", "text/plain"), ("Vary", "Accept-Encoding"))),
+    Behaviour("max_age as a timedelta", {"Origin": ALLOWED, ACRM: "GET"}, 200,
+              {"Access-Control-Max-Age": "300"}, "allowed", method="OPTIONS", app_called=False,
+              policy={**BASE, "max_age": timedelta(minutes=5)}),
+    Behaviour("regex path policy", {"Origin": ALLOWED}, 200, {ACAO: ALLOWED}, "allowed",
+              path="/v2/items", policy=REGEX_ROUTES),
+    Behaviour("regex path policy matches the whole path", {"Origin": ALLOWED}, 200, {ACAO: None},
+              "no_policy_for_path", path="/api/v2/items", policy=REGEX_ROUTES),
+    Behaviour("regex path policy, normalised path", {"Origin": ALLOWED}, 200, {ACAO: None},
+              "no_policy_for_path", path="/v2/../admin", policy=REGEX_ROUTES),
     Behaviour("debug header", {"Origin": ALLOWED, ACRM: "DELETE"}, 403,
               {"X-CORS-Reason": "method_not_allowed DELETE"}, "method_not_allowed",
               method="OPTIONS", app_called=False, policy={**BASE, "debug": True}),
