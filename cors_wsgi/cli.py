@@ -8,6 +8,7 @@ be reached (probe).
 from __future__ import annotations
 
 import argparse
+import ast
 import configparser
 import http.client
 import importlib
@@ -34,7 +35,8 @@ from .fetch import (
     unsafe_header_names,
 )
 from .middleware import CORSMiddleware
-from .options import ANY, describe_function, matches_unownable, public_suffix_under
+from .migrate import PEERS
+from .options import ANY, describe_function, matches_unownable, public_suffix_under, read_ini
 from .origins import explain_bad_origin, is_serialized_origin
 from .policy import CORSPolicy
 from .routes import INI_REGEX_PREFIX, PathPattern, load_ini
@@ -109,7 +111,78 @@ def build_parser() -> argparse.ArgumentParser:
         "--preflight-only", action="store_true", help="send only the preflight, not the request"
     )
     probe.set_defaults(command=run_probe)
+
+    migrate = commands.add_parser(
+        "migrate", help="print the cors_wsgi INI equivalent of another library's configuration"
+    )
+    migrate.add_argument("peer", choices=sorted(PEERS), help="the library you come from")
+    migrate.add_argument(
+        "source",
+        help="flask-cors, starlette: a dict literal of keyword arguments or config keys, or "
+        "package.module:attribute naming a dict (flask-cors: or a Flask app); django: a "
+        "settings module (mysite.settings) or module:attribute naming a dict; wsgicors: an INI "
+        "file",
+    )
+    migrate.add_argument(
+        "--section", default="filter:cors", help="wsgicors INI section (default: filter:cors)"
+    )
+    migrate.set_defaults(command=run_migrate)
     return parser
+
+
+# -- migrate --------------------------------------------------------------------------------------
+
+
+def run_migrate(args: argparse.Namespace, out: TextIO) -> int:
+    migration = PEERS[args.peer](migration_source(args))
+    text = migration.to_ini()
+    if migration.safe:  # the result must be a valid cors_wsgi configuration
+        Decider(migration.policy_config())
+    print(text, end="", file=out)
+    if not migration.safe:
+        for problem in migration.unsafe:
+            print(f"cannot be carried over safely: {problem}", file=sys.stderr)
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+def migration_source(args: argparse.Namespace) -> Any:
+    """The peer's configuration named on the command line."""
+    source: str = args.source
+    if args.peer == "wsgicors":
+        sections = read_ini(source)
+        if args.section not in sections:
+            found = ", ".join(f"[{name}]" for name in sections) or "none"
+            raise UsageError(f"no [{args.section}] section in {source} (found: {found})")
+        return sections[args.section]
+    if source.lstrip().startswith("{"):
+        try:
+            value = ast.literal_eval(source)
+        except (ValueError, SyntaxError) as error:
+            raise UsageError(f"not a Python dict literal: {error}") from error
+        if not isinstance(value, dict):
+            raise UsageError("expected a dict literal")
+        return value
+    module_name, _, attribute = source.partition(":")
+    sys.path.insert(0, ".")
+    try:
+        target: object = importlib.import_module(module_name)
+    except ImportError as error:
+        raise UsageError(f"cannot import {module_name}: {error}") from error
+    finally:
+        sys.path.remove(".")
+    for name in attribute.split(".") if attribute else ():
+        if not hasattr(target, name):
+            raise UsageError(f"{module_name} has no attribute {attribute}")
+        target = getattr(target, name)
+    config = getattr(target, "config", None)  # a Flask app: its CORS_* keys
+    if args.peer == "flask-cors" and isinstance(config, dict):
+        return {k: v for k, v in config.items() if k.startswith("CORS_")}
+    if args.peer == "django" and not isinstance(target, dict):
+        return target  # a settings module
+    if not isinstance(target, dict):
+        raise UsageError(f"{source} is of type {type(target).__name__}; expected a dict")
+    return target
 
 
 def add_request_arguments(parser: argparse.ArgumentParser) -> None:

@@ -12,7 +12,7 @@ from .servers import PROJECT
 PACKAGE = PROJECT / "cors_wsgi"
 #: Bottom to top: a module may import (at module level) only modules of lower layers.
 LAYERS = [
-    {"errors", "_regex", "fetch", "_log"},
+    {"errors", "_regex", "fetch", "_log", "migrate"},
     {"origins"},
     {"options"},
     {"policy", "origin_func"},
