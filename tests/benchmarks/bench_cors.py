@@ -52,7 +52,10 @@ KINDS: dict[str, tuple[str, str, dict[str, str]]] = {
         "Access-Control-Request-Headers": ",".join(f"x-h{i}" for i in range(8))
         + ",authorization,content-type"}),
     "h": ("GET, app sets Vary + ACAO", "GET", {"Origin": ORIGIN, "X-Bench-App-Headers": "1"}),
+    "i": ("GET, allow_origin_func", "GET", {"Origin": "https://shop.partner.example"}),
 }  # fmt: skip
+#: The kinds every cors_wsgi stack is timed on ("i" needs a policy with allow_origin_func).
+STATIC_KINDS = tuple("abcdefgh")
 PEER_KINDS = ("a", "b", "c")
 TEN_HEADERS = [f"x-h{i}" for i in range(8)] + HEADERS
 
@@ -124,11 +127,11 @@ class Stack:
     baseline: str  # the stack whose time is subtracted to get this stack's overhead
     call: Callable[[str], tuple[str, list[tuple[str, str]]]]  # one request, verified
     loop: Callable[[str, int], float]  # n requests, seconds each
-    kinds: tuple[str, ...] = tuple(KINDS)
+    kinds: tuple[str, ...] = STATIC_KINDS
     note: str = ""
 
 
-def wsgi_stack(name: str, app: Any, baseline: str, kinds: Iterable[str] = KINDS) -> Stack:
+def wsgi_stack(name: str, app: Any, baseline: str, kinds: Iterable[str] = STATIC_KINDS) -> Stack:
     environs = {kind: environ_for(kind) for kind in KINDS}
 
     def call(kind: str) -> tuple[str, list[tuple[str, str]]]:
@@ -298,7 +301,7 @@ def verify(stack: Stack) -> None:
         found = {name.lower(): value for name, value in headers}
         acao = found.get("access-control-allow-origin")
         _, _, request = KINDS[kind]
-        expect_allowed = kind in ("b", "c", "e", "f", "g", "h")
+        expect_allowed = kind in ("b", "c", "e", "f", "g", "h", "i")
         problem = ""
         if expect_allowed and acao != request["Origin"]:
             problem = f"ACAO {acao!r}, expected {request['Origin']!r}"
@@ -509,6 +512,35 @@ def scale(rounds: int, target: float) -> None:
     cache_costs(target)
 
 
+def is_partner(origin: str) -> bool:
+    """The benchmark's allow_origin_func: as cheap as a function can be, so the figures are
+    cors_wsgi's own cost of asking it and remembering the answer."""
+    return origin.endswith(".partner.example")
+
+
+def origin_func_costs(rounds: int, target: float) -> None:
+    """allow_origin_func per request through the WSGI middleware: answer remembered (the
+    default 60 s) against asked every request (origin_func_cache_seconds=0), beside an origin
+    listed in allow_origins."""
+    base = {"allow_origins": [ORIGIN, "https://shop.partner.example"]}
+    remembered = {"allow_origins": [ORIGIN], "allow_origin_func": is_partner}
+    asked = {**remembered, "origin_func_cache_seconds": 0}
+    stacks = [
+        wsgi_stack("bare", bare_app, "bare", ("i",)),
+        wsgi_stack("listed", CORSMiddleware(bare_app, base), "bare", ("i",)),
+        wsgi_stack("remembered", CORSMiddleware(bare_app, remembered), "bare", ("i",)),
+        wsgi_stack("asked", CORSMiddleware(bare_app, asked), "bare", ("i",)),
+    ]
+    for stack in stacks:
+        verify(stack)
+    results = run(stacks, rounds, target)
+    listed, hit, miss = (results.overhead(stack, "i") * 1e6 for stack in stacks[1:])
+    print(
+        f"\nallow_origin_func (WSGI, per request): origin listed {listed:.2f} µs; allowed by the"
+        f" function, answer remembered {hit:.2f} µs; asked every request {miss:.2f} µs"
+    )
+
+
 def cache_costs(target: float) -> None:
     """Decision cache: a repeated origin (hit) against ever-new origins (miss), per decision."""
     policy = CORSPolicy(allow_origins=["https://*.example.org", *(f"https://*.t{i}.example.org"
@@ -609,6 +641,7 @@ def main(argv: list[str] | None = None) -> int:
         verify(stack)
     asgi_summary(asgi, run(asgi, rounds, target))
     scale(rounds, target)
+    origin_func_costs(rounds, target)
     streaming(args.quick)
     return 0
 
