@@ -289,3 +289,30 @@ def test_a_bad_reconfiguration_leaves_the_running_one(adapter: Any) -> None:
     assert stack.middleware.decider.remembered == 0  # the old caches went with the old policy
     assert stack.get("https://old.example") == (200, None)
     assert stack.get("https://new.example") == (200, "https://new.example")
+
+
+def test_check_shows_the_function_and_explain_asks_it(tmp_path: Any) -> None:
+    import subprocess
+    import sys
+
+    from .servers import PROJECT
+
+    ini = tmp_path / "cors.ini"
+    ini.write_text("[cors]\nallow_origins = https://app.example.com\n"
+                   "allow_origin_func = tests.origin_funcs:is_partner\n"
+                   "origin_func_cache_seconds = 30\n")  # fmt: skip
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "cors_wsgi", *args], capture_output=True,
+                              text=True, cwd=PROJECT, timeout=60)  # fmt: skip
+
+    checked = run("check", str(ini))
+    assert checked.returncode == 0, checked.stdout
+    assert "allow_origin_func = tests.origin_funcs:is_partner" in checked.stdout
+    assert "origin_func_cache_seconds = 30" in checked.stdout
+    assert "cannot be checked offline" in checked.stdout
+    allowed = run("explain", str(ini), "--origin", PARTNER)
+    assert allowed.returncode == 0 and "browser: allowed" in allowed.stdout
+    refused = run("explain", str(ini), "--origin", EVIL)
+    assert refused.returncode == 1
+    assert "or let tests.origin_funcs:is_partner allow it" in refused.stdout
