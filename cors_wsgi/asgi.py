@@ -46,6 +46,7 @@ _FACTS: Final = {
     b"access-control-request-method": "HTTP_ACCESS_CONTROL_REQUEST_METHOD",
     b"access-control-request-headers": "HTTP_ACCESS_CONTROL_REQUEST_HEADERS",
     b"access-control-request-private-network": "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
+    b"sec-fetch-site": "HTTP_SEC_FETCH_SITE",
 }
 _DEBUG: Final = logging.DEBUG
 _UNROUTED: Final = Reason.NO_POLICY_FOR_PATH  # an Enum attribute lookup costs ~50 ns

@@ -37,7 +37,7 @@ from .fetch import (
 from .middleware import CORSMiddleware
 from .migrate import PEERS
 from .options import ANY, describe_function, matches_unownable, public_suffix_under, read_ini
-from .origins import explain_bad_origin, is_serialized_origin
+from .origins import explain_bad_origin, is_serialized_origin, server_origin
 from .policy import CORSPolicy
 from .routes import INI_REGEX_PREFIX, PathPattern, load_ini
 
@@ -47,6 +47,17 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 WEBKIT_MAX_AGE, CHROMIUM_MAX_AGE, FIREFOX_MAX_AGE = 600, 7200, 86400
 #: ``package.module:attribute``, the other form of a config argument.
 OBJECT_REFERENCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+
+
+#: Sec-Fetch-Site's values (Fetch Metadata), for --sec-fetch-site.
+SEC_FETCH_SITES = ("cross-site", "same-site", "same-origin", "none")
+#: The check an exchange fails when cross_origin_protection refused it: the write never ran.
+REFUSED_WRITE = Check(
+    "cross-origin write",
+    False,
+    "the server refused the request (403) before the application ran: cross_origin_protection "
+    "lets only origins the policy allows write from another site",
+)
 
 
 class UsageError(Exception):
@@ -197,6 +208,14 @@ def add_request_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--credentials", action="store_true", help="credentials: 'include' (cookies)"
+    )
+    parser.add_argument(
+        "--sec-fetch-site",
+        choices=(*SEC_FETCH_SITES, "absent"),
+        default=None,
+        help="the Sec-Fetch-Site the browser sends, for cross_origin_protection: 'absent' for "
+        "older browsers (explain default: cross-site; probe default: as a browser would, "
+        "same-origin or cross-site on https and loopback URLs, absent otherwise)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON")
 
@@ -415,6 +434,8 @@ class BrowserRequest:
     method: str
     headers: list[tuple[str, str | None]]
     credentials: bool
+    #: What the browser says in Sec-Fetch-Site; None when it sends none.
+    fetch_site: str | None = "cross-site"
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> BrowserRequest:
@@ -422,7 +443,14 @@ class BrowserRequest:
         for item in args.header:
             name, sep, value = item.partition(":")
             headers.append((name.strip(), value.strip() if sep else None))
-        return cls(args.origin, normalise_method(args.method), headers, args.credentials)
+        site = args.sec_fetch_site or "cross-site"
+        return cls(
+            args.origin, normalise_method(args.method), headers, args.credentials,
+            None if site == "absent" else site,
+        )  # fmt: skip
+
+    def site_headers(self) -> dict[str, str]:
+        return {"Sec-Fetch-Site": self.fetch_site} if self.fetch_site else {}
 
     @property
     def preflight_reasons(self) -> list[str]:
@@ -436,14 +464,14 @@ class BrowserRequest:
         headers = {"Origin": self.origin, "Access-Control-Request-Method": self.method}
         if self.unsafe_names:
             headers["Access-Control-Request-Headers"] = ",".join(self.unsafe_names)
-        return headers
+        return {**headers, **self.site_headers()}
 
     def actual_headers(self) -> dict[str, str]:
         sent = {name: value or "x" for name, value in self.headers}
         has_type = any(name.lower() == "content-type" for name in sent)
         if self.method not in ("GET", "HEAD") and not has_type:
             sent["Content-Type"] = "text/plain;charset=UTF-8"  # what fetch() sends for a string
-        return {**sent, "Origin": self.origin}
+        return {**sent, "Origin": self.origin, **self.site_headers()}
 
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
@@ -467,12 +495,19 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         exchange.reason = decision.reason + (f" {decision.detail}" if decision.detail else "")
         exchanges.append(exchange)
     if not exchanges or exchanges[-1].passed:
-        decision = decider.evaluate(request.origin, request.method, None, args.path)
-        decisions.append(decision)
-        exchange = Exchange(f"{request.method} {args.path}", 200, list(decision.headers))
-        exchange.checks = check_allow_origin(
-            request.origin, request.credentials, lowered(exchange.headers), preflight=False
+        decision = decider.evaluate(
+            request.origin, request.method, request.site_headers(), args.path
         )
+        decisions.append(decision)
+        # Refused by cross_origin_protection: the middleware answers, the app never runs.
+        status = decision.answer_code if decision.answered_here else 200
+        exchange = Exchange(f"{request.method} {args.path}", status, list(decision.headers))
+        if decision.reason != Reason.SAME_ORIGIN:  # a same-origin response is not checked
+            exchange.checks = check_allow_origin(
+                request.origin, request.credentials, lowered(exchange.headers), preflight=False
+            )
+        if decision.reason == Reason.CROSS_ORIGIN_REQUEST_REFUSED:
+            exchange.checks.append(REFUSED_WRITE)
         exchange.reason = decision.reason
         exchanges.append(exchange)
     allowed = all(exchange.passed for exchange in exchanges)
@@ -503,6 +538,11 @@ def smallest_fix(
     if reason == Reason.ORIGIN_CHECK_FAILED:
         name = describe_function(policy.allow_origin_func)
         return f"none in the policy: {name} failed for this origin (its ERROR log line says why)"
+    if reason == Reason.CROSS_ORIGIN_REQUEST_REFUSED:
+        return (
+            f"add {request.origin} to allow_origins, or turn cross_origin_protection off for "
+            f"{path} (a path that must accept cross-site writes, such as a webhook)"
+        )
     if reason == Reason.METHOD_NOT_ALLOWED:
         return f"add {decision.detail} to allow_methods"
     if reason == Reason.HEADER_NOT_ALLOWED:
@@ -523,6 +563,10 @@ def run_probe(args: argparse.Namespace, out: TextIO) -> int:
     target = urlsplit(args.url)
     if target.scheme not in ("http", "https") or not target.hostname:
         raise UsageError(f"{args.url!r} is not an http(s) URL")
+    if args.sec_fetch_site is None:
+        request.fetch_site = browser_fetch_site(request.origin, target)
+    # From the URL's own origin the browser sends no preflight and checks no CORS header.
+    same_origin = request.origin == url_origin(target)
     if not is_serialized_origin(request.origin):
         raise UsageError(
             f"--origin {request.origin!r} is not an origin a browser sends: "
@@ -533,7 +577,7 @@ def run_probe(args: argparse.Namespace, out: TextIO) -> int:
         path += "?" + target.query
     exchanges: list[Exchange] = []
     try:
-        if request.preflight_reasons:
+        if request.preflight_reasons and not same_origin:
             status, headers = send(
                 target, "OPTIONS", path, request.preflight_headers(), args.timeout
             )
@@ -554,18 +598,39 @@ def run_probe(args: argparse.Namespace, out: TextIO) -> int:
                 target, request.method, path, request.actual_headers(), args.timeout
             )
             exchange = Exchange(f"{request.method} {path}", status, headers)
-            exchange.checks = check_allow_origin(
-                request.origin, request.credentials, lowered(headers), preflight=False
-            )
+            if not same_origin:
+                exchange.checks = check_allow_origin(
+                    request.origin, request.credentials, lowered(headers), preflight=False
+                )
+            exchange.reason = lowered(headers).get(DEBUG_HEADER.lower(), "")
+            if exchange.reason.startswith(Reason.CROSS_ORIGIN_REQUEST_REFUSED):
+                exchange.checks.append(REFUSED_WRITE)
             exchanges.append(exchange)
     except (OSError, http.client.HTTPException) as error:
         message = f"cannot reach {target.scheme}://{target.netloc}: {describe(error)}"
         emit(args, out, {"ok": False, "error": message}, f"error: {message}")
         return EXIT_UNREACHABLE
     allowed = all(exchange.passed for exchange in exchanges)
-    refused = exchanges[0].reason if exchanges and not exchanges[0].passed else ""
+    refused = next((exchange.reason for exchange in exchanges if not exchange.passed), "")
     fix = server_fix(refused, request.origin) if refused else ""
     return report_exchanges(args, out, request, exchanges, allowed, fix)
+
+
+def browser_fetch_site(origin: str, target: Any) -> str | None:
+    """The Sec-Fetch-Site a browser sends from *origin* to *target*: only to potentially
+    trustworthy URLs (https, loopback), https://w3c.github.io/webappsec-fetch-metadata/.
+    ``same-site`` is not told apart from ``cross-site``: cross_origin_protection treats both
+    alike (only an allowed origin passes)."""
+    host = target.hostname or ""
+    loopback = host == "localhost" or host.endswith(".localhost") or host == "::1"
+    if target.scheme != "https" and not loopback and not host.startswith("127."):
+        return None
+    return "same-origin" if origin == url_origin(target) else "cross-site"
+
+
+def url_origin(target: Any) -> str:
+    """The origin of a URL split by urlsplit, serialized as browsers send it."""
+    return server_origin(target.scheme, target.netloc.rpartition("@")[2])
 
 
 def server_fix(reason: str, origin: str) -> str:
@@ -576,6 +641,8 @@ def server_fix(reason: str, origin: str) -> str:
         Reason.INVALID_ORIGIN: "none: the server says the origin is not one browsers send",
         Reason.METHOD_NOT_ALLOWED: f"add {detail} to the server's allow_methods",
         Reason.HEADER_NOT_ALLOWED: f"add {detail} to the server's allow_headers",
+        Reason.CROSS_ORIGIN_REQUEST_REFUSED: f"add {origin} to the server's allow_origins, "
+        "or turn cross_origin_protection off for this path",
     }
     found = next((fix for known, fix in fixes.items() if known == code), "")
     return f"{found} (the server refused it: {reason})" if found else ""

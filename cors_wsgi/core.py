@@ -7,7 +7,8 @@ all decide through it, so a request gets the same reason wherever it is asked ab
 **Request facts** are a mapping keyed by the CGI meta-variable names of RFC 3875, as PEP 3333
 uses them: ``REQUEST_METHOD``, ``SCRIPT_NAME`` + ``PATH_INFO`` (the path), ``HTTP_ORIGIN``,
 ``HTTP_ACCESS_CONTROL_REQUEST_METHOD``, ``HTTP_ACCESS_CONTROL_REQUEST_HEADERS``,
-``HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK``, ``HTTP_HOST`` and ``wsgi.url_scheme``. A WSGI
+``HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK``, ``HTTP_SEC_FETCH_SITE``, ``HTTP_HOST`` and
+``wsgi.url_scheme``. A WSGI
 environ is such a mapping already, so the hot path translates nothing; the ASGI adapter builds
 one from its scope, keeping header values as the bytes ASGI carries (latin-1): a repeated
 origin is then found without decoding it. Only what a decision needs is read, and only when
@@ -70,7 +71,7 @@ class Decider:
         #: docstring for the keys). For a single policy it is that policy's decider itself,
         #: which saves a call on every request.
         self.decide: Callable[[Mapping[str, Any]], Decision] = (
-            self._only.decide if self._only is not None else self._decide_routed
+            self._only.decide_now if self._only is not None else self._decide_routed
         )
 
     @property
@@ -91,7 +92,7 @@ class Decider:
 
     def _decide_routed(self, facts: Mapping[str, Any]) -> Decision:
         decider = self._routes.select(facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", ""))
-        return NO_POLICY_FOR_PATH if decider is None else decider.decide(facts)
+        return NO_POLICY_FOR_PATH if decider is None else decider.decide_now(facts)
 
     def evaluate(
         self,
@@ -116,7 +117,10 @@ class Decider:
 
         if not (method == "OPTIONS" and "access-control-request-method" in found):
             method = method.upper() if method.upper() in NORMALISED_METHODS else method
-            page_headers = [(n, v) for n, v in found.items() if not n.startswith("access-")]
+            # Access-Control-* and Sec-* are the browser's own (Fetch: forbidden request headers).
+            page_headers = [
+                (n, v) for n, v in found.items() if not n.startswith(("access-", "sec-"))
+            ]
             if preflight_reasons(method, page_headers):
                 names = ",".join(unsafe_header_names(page_headers))
                 preflight_headers = {"access-control-request-method": method}

@@ -85,6 +85,9 @@ class Reason(str, Enum):
     HEADER_NOT_ALLOWED = "header_not_allowed"
     #: ``allow_origin_func`` raised, or returned something other than True or False.
     ORIGIN_CHECK_FAILED = "origin_check_failed"
+    #: ``cross_origin_protection``: a cross-origin write (POST, PUT, ...) from an origin the
+    #: policy does not allow; answered 403 without calling the application.
+    CROSS_ORIGIN_REQUEST_REFUSED = "cross_origin_request_refused"
     #: Never an answer: ``allow_origin_func`` must be asked first (``Decision.ask``); the
     #: adapter asks it, puts the verdict among the request facts and decides again.
     ORIGIN_FUNC_PENDING = "origin_func_pending"
@@ -104,6 +107,7 @@ REFUSALS: Final = frozenset(
         Reason.METHOD_NOT_ALLOWED,
         Reason.HEADER_NOT_ALLOWED,
         Reason.ORIGIN_CHECK_FAILED,
+        Reason.CROSS_ORIGIN_REQUEST_REFUSED,
     }
 )
 
@@ -140,7 +144,8 @@ class Decision:
     #: (not refused, not a preflight, not unrouted, no response header names to list, no
     #: function to ask first).
     plain: bool = field(init=False, repr=False, compare=False)
-    #: A preflight the middleware answers itself, without calling the application.
+    #: Answered by the middleware itself, without calling the application: a preflight (unless
+    #: ``preflight_continue``), or a cross-origin write refused by ``cross_origin_protection``.
     answered_here: bool = field(init=False, repr=False, compare=False)
     #: For preflights: the middleware's own answer, status line and headers (body empty).
     answer_code: int = field(init=False, repr=False, compare=False)
@@ -169,14 +174,19 @@ class Decision:
                 or self.ask is not None
             ),
         )
-        set_(self, "answered_here", self.preflight and not self.preflight_continue)
+        set_(
+            self,
+            "answered_here",
+            (self.preflight and not self.preflight_continue)
+            or self.reason == "cross_origin_request_refused",
+        )
         # 200 with an explicit empty body rather than 204: waitress, the Werkzeug dev server,
         # meinheld and uWSGI's router close the keep-alive connection after every 204. A
         # refusal is a 403: Fetch, "the 403 status can be used, coupled with omitting the
         # relevant headers".
         set_(self, "answer_code", 200 if self.allowed else 403)
         set_(self, "answer_status", "200 OK" if self.allowed else "403 Forbidden")
-        set_(self, "answer_headers", (*self.headers, *EMPTY_BODY) if self.preflight else ())
+        set_(self, "answer_headers", (*self.headers, *EMPTY_BODY) if self.answered_here else ())
         set_(self, "wire_headers", encode_headers(self.headers))
         set_(self, "wire_answer_headers", encode_headers(self.answer_headers))
 
@@ -193,6 +203,12 @@ _ALLOW: Final = Verdict.ALLOW
 _FAIL: Final = Verdict.FAIL
 
 _TRUE: Final = ("true", b"true")
+_SAME_ORIGIN_SITE: Final = ("same-origin", b"same-origin")
+#: Sec-Fetch-Site values that pass cross_origin_protection whatever the Origin: the page's own
+#: origin, or no page at all (typed in the address bar, a bookmark).
+_TRUSTED_SITES: Final = ("same-origin", "none", b"same-origin", b"none")
+#: Methods cross_origin_protection lets through: they must not change state (RFC 9110, 9.2.1).
+SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _text(value: str | bytes) -> str:
@@ -218,6 +234,8 @@ class PolicyDecider:
         "_preflight",
         "_refused_actual",
         "_server_origins",
+        "cross_origin_refused",
+        "decide_now",
         "no_origin",
         "origin_func",
         "pending",
@@ -254,6 +272,10 @@ class PolicyDecider:
                 policy.allow_origin_func, policy.origin_func_cache_seconds
             )
             self.pending = Decision(False, Reason.ORIGIN_FUNC_PENDING, vary, ask=self.origin_func)
+        self.cross_origin_refused = self._decision(False, Reason.CROSS_ORIGIN_REQUEST_REFUSED, vary)
+        #: What the core calls for each request: :meth:`decide`, or under
+        #: ``cross_origin_protection`` :meth:`decide_protected` (chosen once: free when off).
+        self.decide_now = self.decide_protected if policy.cross_origin_protection else self.decide
         # Allowed by the function: the decision depends only on the origin, so it is kept
         # (bounded) while the function's answer, which may change, is kept for its TTL only.
         self._allowed_by_func: dict[str, Decision] = {}
@@ -295,6 +317,10 @@ class PolicyDecider:
         # Browsers send Origin on same-origin POSTs too: such a request needs no CORS headers
         # and is no refusal. (A preflight never comes from the same origin.)
         if decision.reason is _NOT_ALLOWED:
+            # The browser's own word first: a proxy cannot confuse it the way it can Host.
+            # https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header
+            if facts.get("HTTP_SEC_FETCH_SITE") in _SAME_ORIGIN_SITE:
+                return self.same_origin
             known = self._server_origins.get(facts.get("HTTP_HOST"))
             if known is None or known[0] != facts.get("wsgi.url_scheme", "http"):
                 known = self._remember_server_origin(facts)
@@ -303,6 +329,28 @@ class PolicyDecider:
             if self.origin_func is not None:  # refused by the fixed entries: ask the function
                 return self._decide_by_function(_text(origin), facts)
         return decision
+
+    def decide_protected(self, facts: Mapping[str, Any]) -> Decision:
+        """:meth:`decide` under ``cross_origin_protection``: refuse cross-origin writes first.
+
+        Go's ``net/http.CrossOriginProtection`` and Fetch Metadata
+        (https://w3c.github.io/webappsec-fetch-metadata/) rules: safe methods pass; with
+        ``Sec-Fetch-Site``, ``same-origin`` and ``none`` pass; without it, no ``Origin`` or an
+        ``Origin`` naming the request's ``Host`` passes; an origin the policy allows passes.
+        """
+        decision = self.decide(facts)
+        if facts["REQUEST_METHOD"] in SAFE_METHODS or decision.allowed or decision.ask:
+            return decision  # an origin_func_pending decision is decided again with the verdict
+        site = facts.get("HTTP_SEC_FETCH_SITE")
+        if site is not None:
+            return decision if site in _TRUSTED_SITES else self.cross_origin_refused
+        origin = facts.get("HTTP_ORIGIN")
+        if origin is None or decision.reason is Reason.SAME_ORIGIN:
+            return decision
+        text = _text(origin)
+        if text == server_origin(text.partition("://")[0], _text(facts.get("HTTP_HOST") or "")):
+            return decision  # host and port are the request's Host (the scheme is the Origin's)
+        return self.cross_origin_refused
 
     def _function_decides(self, origin: str) -> bool:
         """True when *origin* is left to ``allow_origin_func``: valid, not ``null``, and not

@@ -100,6 +100,7 @@ DEFAULTS: Final[dict[str, object]] = {
     "allow_private_network": False,
     "keep_app_cors_headers": False,
     "preflight_continue": False,
+    "cross_origin_protection": False,
     "debug": False,
 }
 OPTION_NAMES: Final = tuple(DEFAULTS)
@@ -121,6 +122,7 @@ class Options:
     allow_private_network: bool
     keep_app_cors_headers: bool
     preflight_continue: bool
+    cross_origin_protection: bool
     debug: bool
     allow_any_origin: bool
     exact_origins: frozenset[str]
@@ -156,6 +158,7 @@ def parse_options(given: Mapping[str, object]) -> Options:
     debug_header = _parse_bool("debug", debug, problems)
     keep_app = _parse_bool("keep_app_cors_headers", keep_app_cors_headers, problems)
     preflight_continue = _parse_bool("preflight_continue", known["preflight_continue"], problems)
+    protection = _parse_bool("cross_origin_protection", known["cross_origin_protection"], problems)
     max_age_seconds = _parse_max_age(max_age, problems)
     regex_sources, regexes = _parse_regexes(allow_origin_regex, problems)
     origin_func = _parse_origin_func(known["allow_origin_func"], problems)
@@ -236,6 +239,7 @@ def parse_options(given: Mapping[str, object]) -> Options:
         allow_private_network=private_network,
         keep_app_cors_headers=keep_app,
         preflight_continue=preflight_continue,
+        cross_origin_protection=protection,
         debug=debug_header,
         allow_any_origin=allow_any,
         exact_origins=exact,

@@ -94,6 +94,12 @@ class CORSPolicy:
         them as usual and adds the preflight headers to the application's ``OPTIONS``
         response instead of answering itself (for apps that log, rate-limit or authenticate
         ``OPTIONS``). Default: False.
+    :param cross_origin_protection: refuse cross-origin writes (CSRF): a request with a method
+        other than GET, HEAD or OPTIONS is answered ``403`` without calling the application
+        unless ``Sec-Fetch-Site`` says ``same-origin`` or ``none``, or its ``Origin`` is allowed
+        by this policy, or (without ``Sec-Fetch-Site``, from older browsers) it has no
+        ``Origin`` or one whose host and port are the request's ``Host``. Reason
+        ``cross_origin_request_refused``. Default: False.
     :param debug: add ``X-CORS-Reason: <reason code> [method or header]`` to every response,
         so the browser's network panel says why. Not for production: it tells any caller
         what the policy refuses. Default: False.
@@ -113,6 +119,7 @@ class CORSPolicy:
         "allow_origin_regex",
         "allow_origins",
         "allow_private_network",
+        "cross_origin_protection",
         "debug",
         "expose_headers",
         "header_set",
@@ -139,6 +146,7 @@ class CORSPolicy:
     allow_private_network: bool
     keep_app_cors_headers: bool
     preflight_continue: bool
+    cross_origin_protection: bool
     debug: bool
     #: Derived: ``allow_origins`` is ``*``; the answer depends on ``Origin`` otherwise.
     allow_any_origin: bool
@@ -167,6 +175,7 @@ class CORSPolicy:
         allow_private_network: bool | str = False,
         keep_app_cors_headers: bool | str = False,
         preflight_continue: bool | str = False,
+        cross_origin_protection: bool | str = False,
         debug: bool | str = False,
         **unknown: NoReturn,  # typos are type errors for mypy and ConfigError at run time
     ) -> None:
@@ -183,6 +192,7 @@ class CORSPolicy:
             "allow_private_network": allow_private_network,
             "keep_app_cors_headers": keep_app_cors_headers,
             "preflight_continue": preflight_continue,
+            "cross_origin_protection": cross_origin_protection,
             "debug": debug,
             **unknown,
         }

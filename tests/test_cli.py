@@ -222,11 +222,17 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
         ).replace("GET, POST, PUT, DELETE", "GET, POST"),
         encoding="utf-8",
     )
+    protected = folder / "protected.ini"
+    protected.write_text(
+        ini.replace("max_age = 600", "max_age = 600\ncross_origin_protection = true\ndebug = true"),
+        encoding="utf-8",
+    )
     with (
         gunicorn(["--paste", str(good)]) as good_url,
         gunicorn(["--paste", str(broken)]) as bad_url,
+        gunicorn(["--paste", str(protected)]) as protected_url,
     ):
-        yield {"good": good_url, "broken": bad_url}
+        yield {"good": good_url, "broken": bad_url, "protected": protected_url}
 
 
 PUT_WITH_AUTH = ["--origin", "http://localhost:3000", "--method", "PUT", "--header", "Authorization: Bearer t", "--credentials"]  # fmt: skip
@@ -422,3 +428,69 @@ def test_check_warns_when_nothing_is_allowed(tmp_path: Path) -> None:
     assert code == 0
     assert [w["key"] for w in report["warnings"]] == ["allow_origins"]
     assert "no origin is allowed" in report["warnings"][0]["message"]
+
+
+# -- cross_origin_protection ---------------------------------------------------------------------
+
+PROTECTED = GOOD + "cross_origin_protection = true\n"
+
+
+@pytest.mark.parametrize(
+    "site", [[], ["--sec-fetch-site", "same-site"], ["--sec-fetch-site", "absent"]]
+)
+def test_explain_a_refused_cross_origin_write(tmp_path: Path, site: list[str]) -> None:
+    path = write(tmp_path, PROTECTED)
+    code, report = run_json(
+        "explain", path, "--origin", "https://evil.example", "--method", "POST", *site
+    )
+    assert code == 1
+    (exchange,) = report["exchanges"]
+    assert exchange["status"] == 403 and exchange["reason"] == "cross_origin_request_refused"
+    assert "before the application ran" in exchange["checks"][-1]["message"]
+    assert report["fix"].startswith("add https://evil.example to allow_origins, or turn "
+                                    "cross_origin_protection off for /")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("origin", "method", "site", "reason"),
+    [
+        ("https://app.example.com", "POST", "cross-site", "allowed"),
+        ("https://evil.example", "GET", "cross-site", "origin_not_allowed"),  # safe: not refused
+        ("https://api.example.com", "POST", "same-origin", "same_origin"),
+    ],
+)
+def test_explain_writes_that_pass_protection(
+    tmp_path: Path, origin: str, method: str, site: str, reason: str
+) -> None:
+    path = write(tmp_path, PROTECTED)
+    code, report = run_json(
+        "explain", path, "--origin", origin, "--method", method, "--sec-fetch-site", site
+    )
+    exchange = report["exchanges"][-1]
+    assert exchange["status"] == 200 and exchange["reason"] == reason
+    assert code == (0 if reason != "origin_not_allowed" else 1)
+
+
+def test_probe_a_refused_cross_origin_write(servers: dict[str, str]) -> None:
+    url = servers["protected"] + "/api/items"
+    code, report = run_json("probe", url, "--origin", "https://evil.example", "--method", "POST")
+    assert code == 1
+    (exchange,) = report["exchanges"]
+    assert exchange["status"] == 403 and exchange["reason"] == "cross_origin_request_refused"
+    assert report["fix"].startswith("add https://evil.example to the server's allow_origins")
+    # Without Sec-Fetch-Site (older browsers) the Origin is compared with Host: still refused.
+    absent = run_json("probe", url, "--origin", "https://evil.example", "--method", "POST",
+                      "--sec-fetch-site", "absent")[1]  # fmt: skip
+    assert absent["exchanges"][0]["status"] == 403
+
+
+def test_probe_writes_that_pass_protection(servers: dict[str, str]) -> None:
+    url = servers["protected"] + "/api/items"
+    code, report = run_json("probe", url, "--origin", "http://localhost:3000", "--method", "POST")
+    assert code == 0 and report["exchanges"][0]["reason"] == "allowed"
+    own = servers["protected"]  # the page on the API's own origin: Sec-Fetch-Site same-origin
+    for site in ([], ["--sec-fetch-site", "absent"]):
+        code, report = run_json("probe", url, "--origin", own, "--method", "POST", *site)
+        assert code == 0, report
+        (exchange,) = report["exchanges"]
+        assert exchange["status"] == 201 and exchange["reason"] == "same_origin"  # created

@@ -26,6 +26,7 @@ def test_defaults() -> None:
         "allow_private_network": False,
         "keep_app_cors_headers": False,
         "preflight_continue": False,
+        "cross_origin_protection": False,
         "debug": False,
     }
     assert not policy.origin_allowed("https://app.example.com")

@@ -29,7 +29,7 @@ def test_option_table_lists_every_option_with_its_default() -> None:
     assert table["allow_methods"] == "`" + ", ".join(defaults["allow_methods"]) + "`"  # type: ignore[arg-type]
     assert table["max_age"] == f"`{defaults['max_age']}`"
     flags = ("allow_credentials", "allow_private_network", "keep_app_cors_headers",
-             "preflight_continue", "debug")  # fmt: skip
+             "preflight_continue", "cross_origin_protection", "debug")  # fmt: skip
     assert table["origin_func_cache_seconds"] == f"`{defaults['origin_func_cache_seconds']:g}`"
     assert defaults["allow_origin_func"] is None and table["allow_origin_func"] == "none"
     for flag in flags:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from cors_wsgi import CORSMiddleware
 
+from .page import HTML
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -43,6 +45,11 @@ def api(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[byt
         if environ["REQUEST_METHOD"] == "OPTIONS":
             start_response("200 OK", [*headers, ("Content-Length", "0")])
             return []
+    if path.endswith("/page.html"):
+        # A page on the API's own origin, for same-origin writes (cross_origin_protection).
+        page = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(HTML)))]
+        start_response("200 OK", page)
+        return [HTML]
     status = "200 OK"
     payload: dict[str, Any] = {"path": path, "method": environ["REQUEST_METHOD"]}
     if "/error" in path:
@@ -83,6 +90,10 @@ def policies() -> list[tuple[str, dict[str, Any]]]:
         ("/error/*", {"allow_origins": page}),
         ("/api/*", {"allow_origins": page}),
         ("/admin/*", {"allow_origins": [PAGE] if BROKEN else []}),
+        # Writes from the refused page must be refused (broken: protection off) ...
+        ("/protected/*", {**ok, "cross_origin_protection": not BROKEN}),
+        # ... and from the allowed page must pass (broken: that page is not allowed either).
+        ("/trusted/*", {"allow_origins": page, "cross_origin_protection": True}),
     ]
 
 
@@ -117,6 +128,7 @@ class Recorder:
                     "private_network": environ.get(
                         "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK", ""
                     ),
+                    "fetch_site": environ.get("HTTP_SEC_FETCH_SITE", ""),
                 }
             )
         return self.app(environ, start_response)

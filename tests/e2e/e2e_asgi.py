@@ -78,6 +78,7 @@ class Recorder:
                         "cookie": found.get("cookie", ""),
                         "headers": found.get("access-control-request-headers", ""),
                         "private_network": found.get("access-control-request-private-network", ""),
+                        "fetch_site": found.get("sec-fetch-site", ""),
                     }
                 )
         await self.app(scope, receive, send)

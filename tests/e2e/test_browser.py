@@ -340,3 +340,77 @@ def test_websocket_from_an_allowed_page_connects_and_from_a_refused_one_is_rejec
         log = Browser(allowed, api, engine.name)
         assert log.methods("server", path) == ["WEBSOCKET", "WEBSOCKET"]
         assert log.methods("app", path) == ["WEBSOCKET"]  # the refused one never reached it
+
+
+# cross_origin_protection -----------------------------------------------------------------------
+
+# The page writes twice to the API the way CSRF does, with requests that need no preflight: a
+# form it submits itself (into a hidden iframe, so the page stays) and a text/plain fetch().
+CROSS_ORIGIN_WRITES_JS = """async ([formUrl, fetchUrl]) => {
+  const frame = document.createElement("iframe");
+  frame.name = "sink" + Math.random().toString(36).slice(2);
+  frame.hidden = true;
+  document.body.appendChild(frame);
+  const form = document.createElement("form");
+  Object.assign(form, {method: "POST", action: formUrl, target: frame.name});
+  const field = document.createElement("input");
+  Object.assign(field, {type: "hidden", name: "amount", value: "1000"});
+  form.appendChild(field);
+  document.body.appendChild(form);
+  form.submit();
+  try {
+    const response = await fetch(fetchUrl, {method: "POST", body: "amount=1000",
+                                            headers: {"Content-Type": "text/plain"}});
+    return {ok: true, status: response.status, body: await response.text()};
+  } catch (error) {
+    return {ok: false, error: error.name + ": " + error.message};
+  }
+}"""
+
+
+def write_from(
+    page: Page, api: str, engine: str, under: str = "/protected"
+) -> tuple[dict[str, Any], Browser, str]:
+    """Run both writes from *page*; wait (bounded) until the form POST reached the server."""
+    prefix = unique(under)
+    log = Browser(page, api, engine)
+    fetched = page.evaluate(
+        CROSS_ORIGIN_WRITES_JS, [api + prefix + "/form", api + prefix + "/fetch"]
+    )
+    deadline = time.monotonic() + 10
+    while not log.methods("server", prefix + "/form") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return fetched, log, prefix
+
+
+def test_cross_origin_writes_from_a_refused_page_never_reach_the_app(
+    browser_factory: Any, other_origin: str, api: str
+) -> None:
+    """cross_origin_protection: a page the policy does not allow posts a form and a text/plain
+    fetch; both reach the server and get 403, and the handler never runs (without protection
+    both would run, and CORS would only hide the fetch's answer)."""
+    outsider: Browser = browser_factory(other_origin)
+    fetched, log, prefix = write_from(outsider.page, api, outsider.engine)
+    assert is_cors_failure(fetched), fetched
+    assert log.methods("server", prefix) == ["POST", "POST"]  # the browser sent both
+    assert log.methods("app", prefix) == []  # and the middleware refused both
+    sites = {e["fetch_site"] for e in log.log("server") if prefix in e["path"]}
+    assert sites == {"cross-site"}, sites  # every engine says so (localhost is trustworthy)
+
+
+def test_cross_origin_writes_from_the_allowed_page_and_the_apis_own_origin_run(
+    browser_factory: Any, engine: Engine, page_origin: str, api: str
+) -> None:
+    """The same writes pass from the page the policy allows (Sec-Fetch-Site: cross-site, its
+    Origin allowed) and from a page on the API's own origin (same-origin)."""
+    allowed: Browser = browser_factory(page_origin)
+    own = engine.open(api + "/trusted/page.html")  # served by the API itself
+    try:
+        for page, site in ((allowed.page, "cross-site"), (own, "same-origin")):
+            fetched, log, prefix = write_from(page, api, engine.name, "/trusted")
+            assert fetched["ok"] and fetched["status"] == 200, (site, fetched)
+            assert log.methods("app", prefix) == ["POST", "POST"], site
+            sites = {e["fetch_site"] for e in log.log("server") if prefix in e["path"]}
+            assert sites == {site}, sites
+    finally:
+        own.close()
