@@ -383,6 +383,14 @@ def policy_warnings(policy: CORSPolicy) -> list[dict[str, str]]:
                 f"{' and '.join(capped)} (600 s is honoured by every engine)",
             }
         )
+    if policy.cross_origin_protection and policy.allow_any_origin:
+        warnings.append(
+            {
+                "key": "cross_origin_protection",
+                "message": "with allow_origins = * every origin is trusted, so it refuses only "
+                "writes without a valid Origin; list the origins allowed to write",
+            }
+        )
     if "null" in policy.allow_origins:
         warnings.append(
             {

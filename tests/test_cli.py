@@ -85,6 +85,7 @@ def test_check_reports_every_problem_with_its_key(tmp_path: Path) -> None:
         ("allow_origins = null", "allow_origins", "null is listed"),
         ("allow_origin_regex = https://api.example.com", "allow_origin_regex", "unescaped '.'"),
         ("debug = on", "debug", "X-CORS-Reason"),
+        ("allow_origins = *\ncross_origin_protection = true", "cross_origin_protection", "every origin is trusted"),
     ],
 )  # fmt: skip
 def test_check_warns_on_risky_but_legal_settings(

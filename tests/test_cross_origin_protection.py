@@ -119,3 +119,22 @@ def test_refusals_are_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.DEBUG, logger="cors_wsgi"):
         client.post("/x", headers={"Origin": EVIL, "Sec-Fetch-Site": "cross-site"}, status=403)
     assert any("cross_origin_request_refused" in r.getMessage() for r in caplog.records)
+
+
+def test_the_readme_example_protects_all_but_webhooks(tmp_path: Any) -> None:
+    from .servers import PROJECT
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Cross-origin request protection", 1)[1]
+    ini = section.split("```ini\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "cors.ini"
+    path.write_text(ini, encoding="utf-8")
+    app = RecordingApp()
+    client = TestApp(CORSMiddleware.from_ini(app, path))
+    cross_site = {"Origin": EVIL, "Sec-Fetch-Site": "cross-site"}
+    client.post("/webhooks/stripe", headers=cross_site, status=200)
+    client.post("/account/email", headers=cross_site, status=403)
+    client.post(
+        "/account/email", headers={"Origin": APP, "Sec-Fetch-Site": "cross-site"}, status=200
+    )
+    assert app.calls == [("POST", "/webhooks/stripe"), ("POST", "/account/email")]

@@ -45,3 +45,21 @@ def test_every_example_command_names_a_real_module() -> None:
     assert re.findall(r"uvicorn (examples\.\w+):app", README)
     for ini in re.findall(r"gunicorn --paste (examples/\S+\.ini)", README):
         assert (PROJECT / ini).is_file()
+
+
+def test_the_check_example_is_what_check_prints() -> None:
+    import io
+    import os
+
+    from cors_wsgi.cli import main
+
+    command = "$ python -m cors_wsgi check examples/cors.ini --section filter:cors\n"
+    shown = README.split(command, 1)[1].split("```", 1)[0]
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(PROJECT)  # the example names the file relative to the checkout
+    try:
+        assert main(["check", "examples/cors.ini", "--section", "filter:cors"], out=out) == 0
+    finally:
+        os.chdir(cwd)
+    assert out.getvalue() == shown

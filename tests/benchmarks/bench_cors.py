@@ -53,6 +53,12 @@ KINDS: dict[str, tuple[str, str, dict[str, str]]] = {
         + ",authorization,content-type"}),
     "h": ("GET, app sets Vary + ACAO", "GET", {"Origin": ORIGIN, "X-Bench-App-Headers": "1"}),
     "i": ("GET, allow_origin_func", "GET", {"Origin": "https://shop.partner.example"}),
+    # cross_origin_protection: writes as browsers send them (Sec-Fetch-Site)
+    "j": ("POST, allowed origin", "POST", {"Origin": ORIGIN, "Sec-Fetch-Site": "cross-site"}),
+    "k": ("POST, refused origin", "POST", {"Origin": "https://evil.example",
+                                           "Sec-Fetch-Site": "cross-site"}),
+    "l": ("POST, same origin", "POST", {"Origin": "http://api.example.com",
+                                        "Sec-Fetch-Site": "same-origin"}),
 }  # fmt: skip
 #: The kinds every cors_wsgi stack is timed on ("i" needs a policy with allow_origin_func).
 STATIC_KINDS = tuple("abcdefgh")
@@ -541,6 +547,39 @@ def origin_func_costs(rounds: int, target: float) -> None:
     )
 
 
+PROTECTION_KINDS = ("b", "d", "j", "k", "l")
+
+
+def protection_costs(rounds: int, target: float) -> None:
+    """cross_origin_protection per request through the WSGI middleware: safe requests (b, d)
+    and writes (j, k, l), the same policy with the option off and on."""
+    stacks = [
+        wsgi_stack("bare", bare_app, "bare", PROTECTION_KINDS),
+        wsgi_stack("off", CORSMiddleware(bare_app, cors_wsgi_policy()), "bare", PROTECTION_KINDS),
+        wsgi_stack(
+            "on",
+            CORSMiddleware(bare_app, cors_wsgi_policy(cross_origin_protection=True)),
+            "bare",
+            PROTECTION_KINDS,
+        ),
+    ]
+    for stack in stacks[1:]:  # only the refused write under protection is answered 403
+        for kind in PROTECTION_KINDS:
+            refused = stack.name == "on" and kind == "k"
+            status = stack.call(kind)[0]
+            if status.startswith("403") is not refused:
+                raise AssertionError(f"cross_origin_protection {stack.name}, ({kind}): {status}")
+    results = run(stacks, rounds, target)
+    off, on = stacks[1], stacks[2]
+    print("\ncross_origin_protection (WSGI, per request), overhead over the bare app:\n")
+    print("| request | off µs | on µs | on - off µs |")
+    print("|---|---|---|---|")
+    for kind in PROTECTION_KINDS:
+        before, after = (results.overhead(stack, kind) * 1e6 for stack in (off, on))
+        label = KINDS[kind][0] + (" (answered 403, app not called)" if kind == "k" else "")
+        print(f"| ({kind}) {label} | {before:.2f} | {after:.2f} | {after - before:+.2f} |")
+
+
 def cache_costs(target: float) -> None:
     """Decision cache: a repeated origin (hit) against ever-new origins (miss), per decision."""
     policy = CORSPolicy(allow_origins=["https://*.example.org", *(f"https://*.t{i}.example.org"
@@ -642,6 +681,7 @@ def main(argv: list[str] | None = None) -> int:
     asgi_summary(asgi, run(asgi, rounds, target))
     scale(rounds, target)
     origin_func_costs(rounds, target)
+    protection_costs(rounds, target)
     streaming(args.quick)
     return 0
 

@@ -26,10 +26,12 @@ with atheris.instrument_imports():
     from cors_wsgi.origins import is_serialized_origin
 
 KEYS = [*OPTION_NAMES, "allow_orgins"]  # and a typo
+SITES = ("cross-site", "same-site", "same-origin", "none", "")  # "": fuzzed
 FALLBACK = CORSPolicy(
     allow_origins=["https://app.example.com", "https://*.example.org", "null"],
     allow_origin_regex=r"https://[a-z]+\.example\.net",
     allow_headers=["X-Api-Key"],
+    cross_origin_protection=True,
     debug=True,
 )
 
@@ -129,7 +131,11 @@ def test_one_input(data: bytes) -> None:
         preflight["Access-Control-Request-Private-Network"] = "true"
     check(decider.decide(request_facts("OPTIONS", origin, preflight)), origin)
     # The adapters, given the same request, send headers as safe, and the same CORS ones.
-    kind = ("OPTIONS", preflight) if fdp.ConsumeBool() else (method or "GET", {})
+    # Sec-Fetch-Site, for cross_origin_protection: a real value or junk.
+    site = SITES[fdp.ConsumeIntInRange(0, len(SITES) - 1)] or fdp.ConsumeUnicodeNoSurrogates(12)
+    actual = {"Sec-Fetch-Site": site.encode("latin-1", "replace").decode("latin-1")}
+    check(decider.decide(request_facts(method or "GET", origin, actual)), origin)
+    kind = ("OPTIONS", preflight) if fdp.ConsumeBool() else (method or "GET", actual)
     wsgi = through_wsgi(policy, kind[0], origin, kind[1])
     asgi = through_asgi(policy, kind[0], origin, kind[1])
     check_headers(wsgi, origin)
