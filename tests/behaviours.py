@@ -33,6 +33,7 @@ BASE: dict[str, Any] = {
 }
 PARTNER = "https://shop.partner.example"  # allowed by tests.origin_funcs:is_partner
 WITH_FUNC: dict[str, Any] = {**BASE, "allow_origin_func": "tests.origin_funcs:is_partner"}
+PROTECTED: dict[str, Any] = {**BASE, "cross_origin_protection": True}
 REGEX_ROUTES: list[tuple[Any, dict[str, Any]]] = [
     (re.compile(r"/v[0-9]+/.*"), {"allow_origins": [ALLOWED]}),
 ]
@@ -163,6 +164,19 @@ BEHAVIOURS = [
               "no_policy_for_path", path="/api/v2/items", policy=REGEX_ROUTES),
     Behaviour("regex path policy, normalised path", {"Origin": ALLOWED}, 200, {ACAO: None},
               "no_policy_for_path", path="/v2/../admin", policy=REGEX_ROUTES),
+    Behaviour("cross_origin_protection refuses a cross-site write",
+              {"Origin": EVIL, "Sec-Fetch-Site": "cross-site"}, 403,
+              {ACAO: None, "Vary": "Origin", "Content-Length": "0"}, "cross_origin_request_refused",
+              method="POST", app_called=False, policy=PROTECTED),
+    Behaviour("cross_origin_protection lets an allowed origin write",
+              {"Origin": ALLOWED, "Sec-Fetch-Site": "cross-site"}, 200, {ACAO: ALLOWED}, "allowed",
+              method="POST", policy=PROTECTED),
+    Behaviour("cross_origin_protection lets a safe method through",
+              {"Origin": EVIL, "Sec-Fetch-Site": "cross-site"}, 200, {ACAO: None},
+              "origin_not_allowed", policy=PROTECTED),
+    Behaviour("Sec-Fetch-Site same-origin is same_origin", {"Origin": "https://api.internal",
+              "Sec-Fetch-Site": "same-origin"}, 200, {ACAO: None, "Vary": "Origin"}, "same_origin",
+              method="POST", policy=PROTECTED),
     Behaviour("debug header", {"Origin": ALLOWED, ACRM: "DELETE"}, 403,
               {"X-CORS-Reason": "method_not_allowed DELETE"}, "method_not_allowed",
               method="OPTIONS", app_called=False, policy={**BASE, "debug": True}),
