@@ -199,6 +199,7 @@ def encode_headers(headers: tuple[Header, ...]) -> tuple[tuple[bytes, bytes], ..
 
 
 _NOT_ALLOWED: Final = Reason.ORIGIN_NOT_ALLOWED  # an Enum attribute lookup costs ~50 ns
+_SAME_ORIGIN: Final = Reason.SAME_ORIGIN
 _ALLOW: Final = Verdict.ALLOW
 _FAIL: Final = Verdict.FAIL
 
@@ -339,13 +340,13 @@ class PolicyDecider:
         ``Origin`` naming the request's ``Host`` passes; an origin the policy allows passes.
         """
         decision = self.decide(facts)
-        if facts["REQUEST_METHOD"] in SAFE_METHODS or decision.allowed or decision.ask:
+        if decision.allowed or facts["REQUEST_METHOD"] in SAFE_METHODS or decision.ask:
             return decision  # an origin_func_pending decision is decided again with the verdict
         site = facts.get("HTTP_SEC_FETCH_SITE")
         if site is not None:
             return decision if site in _TRUSTED_SITES else self.cross_origin_refused
         origin = facts.get("HTTP_ORIGIN")
-        if origin is None or decision.reason is Reason.SAME_ORIGIN:
+        if origin is None or decision.reason is _SAME_ORIGIN:
             return decision
         text = _text(origin)
         if text == server_origin(text.partition("://")[0], _text(facts.get("HTTP_HOST") or "")):

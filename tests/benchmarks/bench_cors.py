@@ -551,33 +551,35 @@ PROTECTION_KINDS = ("b", "d", "j", "k", "l")
 
 
 def protection_costs(rounds: int, target: float) -> None:
-    """cross_origin_protection per request through the WSGI middleware: safe requests (b, d)
-    and writes (j, k, l), the same policy with the option off and on."""
-    stacks = [
-        wsgi_stack("bare", bare_app, "bare", PROTECTION_KINDS),
-        wsgi_stack("off", CORSMiddleware(bare_app, cors_wsgi_policy()), "bare", PROTECTION_KINDS),
-        wsgi_stack(
-            "on",
-            CORSMiddleware(bare_app, cors_wsgi_policy(cross_origin_protection=True)),
-            "bare",
-            PROTECTION_KINDS,
-        ),
+    """cross_origin_protection per request through each middleware: safe requests (b, d) and
+    writes (j, k, l), the same policy with the option off and on."""
+    off, on = cors_wsgi_policy(), cors_wsgi_policy(cross_origin_protection=True)
+    kinds = PROTECTION_KINDS
+    wsgi = [
+        wsgi_stack("bare", bare_app, "bare", kinds),
+        wsgi_stack("off", CORSMiddleware(bare_app, off), "bare", kinds),
+        wsgi_stack("on", CORSMiddleware(bare_app, on), "bare", kinds),
     ]
-    for stack in stacks[1:]:  # only the refused write under protection is answered 403
-        for kind in PROTECTION_KINDS:
-            refused = stack.name == "on" and kind == "k"
-            status = stack.call(kind)[0]
-            if status.startswith("403") is not refused:
-                raise AssertionError(f"cross_origin_protection {stack.name}, ({kind}): {status}")
-    results = run(stacks, rounds, target)
-    off, on = stacks[1], stacks[2]
-    print("\ncross_origin_protection (WSGI, per request), overhead over the bare app:\n")
-    print("| request | off µs | on µs | on - off µs |")
-    print("|---|---|---|---|")
-    for kind in PROTECTION_KINDS:
-        before, after = (results.overhead(stack, kind) * 1e6 for stack in (off, on))
-        label = KINDS[kind][0] + (" (answered 403, app not called)" if kind == "k" else "")
-        print(f"| ({kind}) {label} | {before:.2f} | {after:.2f} | {after - before:+.2f} |")
+    asgi = [
+        asgi_stack("bare", bare_asgi_app, "bare", kinds),
+        asgi_stack("off", ASGICORSMiddleware(bare_asgi_app, off), "bare", kinds),
+        asgi_stack("on", ASGICORSMiddleware(bare_asgi_app, on), "bare", kinds),
+    ]
+    for label, stacks in (("WSGI", wsgi), ("ASGI", asgi)):
+        for stack in stacks[1:]:  # only the refused write under protection is answered 403
+            for kind in kinds:
+                refused = stack.name == "on" and kind == "k"
+                status = stack.call(kind)[0]
+                if status.startswith("403") is not refused:
+                    raise AssertionError(f"protection {label} {stack.name}, ({kind}): {status}")
+        results = run(stacks, rounds, target)
+        print(f"\ncross_origin_protection ({label}, per request), overhead over the bare app:\n")
+        print("| request | off µs | on µs | on - off µs |")
+        print("|---|---|---|---|")
+        for kind in kinds:
+            before, after = (results.overhead(stack, kind) * 1e6 for stack in stacks[1:])
+            label_ = KINDS[kind][0] + (" (answered 403, app not called)" if kind == "k" else "")
+            print(f"| ({kind}) {label_} | {before:.2f} | {after:.2f} | {after - before:+.2f} |")
 
 
 def cache_costs(target: float) -> None:
