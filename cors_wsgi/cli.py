@@ -51,6 +51,8 @@ OBJECT_REFERENCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
 
 #: Sec-Fetch-Site's values (Fetch Metadata), for --sec-fetch-site.
 SEC_FETCH_SITES = ("cross-site", "same-site", "same-origin", "none")
+#: What explain assumes the browser sends: it explains a page calling another origin.
+ASSUMED_FETCH_SITE = "cross-site"
 #: The check an exchange fails when cross_origin_protection refused it: the write never ran.
 REFUSED_WRITE = Check(
     "cross-origin write",
@@ -443,7 +445,7 @@ class BrowserRequest:
     headers: list[tuple[str, str | None]]
     credentials: bool
     #: What the browser says in Sec-Fetch-Site; None when it sends none.
-    fetch_site: str | None = "cross-site"
+    fetch_site: str | None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> BrowserRequest:
@@ -451,11 +453,23 @@ class BrowserRequest:
         for item in args.header:
             name, sep, value = item.partition(":")
             headers.append((name.strip(), value.strip() if sep else None))
-        site = args.sec_fetch_site or "cross-site"
+        site = args.sec_fetch_site or ASSUMED_FETCH_SITE
         return cls(
             args.origin, normalise_method(args.method), headers, args.credentials,
             None if site == "absent" else site,
         )  # fmt: skip
+
+    def actual_checks(
+        self, headers: list[tuple[str, str]], *, same_origin: bool, refused_write: bool
+    ) -> list[Check]:
+        """The browser's checks of the actual request's response: none from the server's own
+        origin; the failed write when cross_origin_protection refused it."""
+        checks = []
+        if not same_origin:
+            checks = check_allow_origin(
+                self.origin, self.credentials, lowered(headers), preflight=False
+            )
+        return [*checks, REFUSED_WRITE] if refused_write else checks
 
     def site_headers(self) -> dict[str, str]:
         return {"Sec-Fetch-Site": self.fetch_site} if self.fetch_site else {}
@@ -510,12 +524,11 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         # Refused by cross_origin_protection: the middleware answers, the app never runs.
         status = decision.answer_code if decision.answered_here else 200
         exchange = Exchange(f"{request.method} {args.path}", status, list(decision.headers))
-        if decision.reason != Reason.SAME_ORIGIN:  # a same-origin response is not checked
-            exchange.checks = check_allow_origin(
-                request.origin, request.credentials, lowered(exchange.headers), preflight=False
-            )
-        if decision.reason == Reason.CROSS_ORIGIN_REQUEST_REFUSED:
-            exchange.checks.append(REFUSED_WRITE)
+        exchange.checks = request.actual_checks(
+            exchange.headers,
+            same_origin=decision.reason == Reason.SAME_ORIGIN,
+            refused_write=decision.reason == Reason.CROSS_ORIGIN_REQUEST_REFUSED,
+        )
         exchange.reason = decision.reason
         exchanges.append(exchange)
     allowed = all(exchange.passed for exchange in exchanges)
@@ -606,13 +619,12 @@ def run_probe(args: argparse.Namespace, out: TextIO) -> int:
                 target, request.method, path, request.actual_headers(), args.timeout
             )
             exchange = Exchange(f"{request.method} {path}", status, headers)
-            if not same_origin:
-                exchange.checks = check_allow_origin(
-                    request.origin, request.credentials, lowered(headers), preflight=False
-                )
             exchange.reason = lowered(headers).get(DEBUG_HEADER.lower(), "")
-            if exchange.reason.startswith(Reason.CROSS_ORIGIN_REQUEST_REFUSED):
-                exchange.checks.append(REFUSED_WRITE)
+            exchange.checks = request.actual_checks(
+                headers,
+                same_origin=same_origin,
+                refused_write=exchange.reason.startswith(Reason.CROSS_ORIGIN_REQUEST_REFUSED),
+            )
             exchanges.append(exchange)
     except (OSError, http.client.HTTPException) as error:
         message = f"cannot reach {target.scheme}://{target.netloc}: {describe(error)}"
@@ -630,8 +642,8 @@ def browser_fetch_site(origin: str, target: Any) -> str | None:
     ``same-site`` is not told apart from ``cross-site``: cross_origin_protection treats both
     alike (only an allowed origin passes)."""
     host = target.hostname or ""
-    loopback = host == "localhost" or host.endswith(".localhost") or host == "::1"
-    if target.scheme != "https" and not loopback and not host.startswith("127."):
+    loopback = host in ("localhost", "::1") or host.endswith(".localhost") or host[:4] == "127."
+    if target.scheme != "https" and not loopback:
         return None
     return "same-origin" if origin == url_origin(target) else "cross-site"
 

@@ -147,7 +147,8 @@ class Decision:
     #: Answered by the middleware itself, without calling the application: a preflight (unless
     #: ``preflight_continue``), or a cross-origin write refused by ``cross_origin_protection``.
     answered_here: bool = field(init=False, repr=False, compare=False)
-    #: For preflights: the middleware's own answer, status line and headers (body empty).
+    #: When ``answered_here``: the middleware's own answer, status line and headers (body
+    #: empty).
     answer_code: int = field(init=False, repr=False, compare=False)
     answer_status: str = field(init=False, repr=False, compare=False)
     answer_headers: tuple[Header, ...] = field(init=False, repr=False, compare=False)
@@ -178,7 +179,7 @@ class Decision:
             self,
             "answered_here",
             (self.preflight and not self.preflight_continue)
-            or self.reason == "cross_origin_request_refused",
+            or self.reason == Reason.CROSS_ORIGIN_REQUEST_REFUSED,
         )
         # 200 with an explicit empty body rather than 204: waitress, the Werkzeug dev server,
         # meinheld and uWSGI's router close the keep-alive connection after every 204. A
