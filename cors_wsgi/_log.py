@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Final
 
-if TYPE_CHECKING:
-    from .decision import Decision
-
-__all__ = ["LOG_VALUE_LIMIT", "log_decision", "logger", "sanitise"]
+__all__ = ["APP_ERROR", "LOG_VALUE_LIMIT", "log_refusal", "logger", "sanitise"]
 
 #: Refusals are logged here at DEBUG, one line each; nothing is logged for allowed requests.
 logger: Final = logging.getLogger("cors_wsgi")
@@ -17,18 +13,25 @@ logger: Final = logging.getLogger("cors_wsgi")
 #: Longest request value written to a log line, in characters (the rest is counted).
 LOG_VALUE_LIMIT: Final = 200
 
+#: The ERROR line of ``handle_app_errors`` (method, path), one wording for both adapters.
+APP_ERROR: Final = (
+    "unhandled exception in the application for %s %s; answering 500 with CORS headers"
+)
 
-def log_decision(decision: Decision, facts: Mapping[str, Any]) -> None:
-    """One DEBUG line for a refused (or unrouted) request described by request *facts* (see
-    :mod:`cors_wsgi.core`); every value from the request is escaped and capped."""
-    detail = f" {sanitise(decision.detail)}" if decision.detail else ""
+
+def log_refusal(
+    reason: str, detail: str, method: str | bytes, path: str, origin: str | bytes
+) -> None:
+    """One DEBUG line for a refused (or unrouted) request; every value from the request is
+    escaped and capped."""
+    shown = f" {sanitise(detail)}" if detail else ""
     logger.debug(
         "CORS %s%s: %s %s from Origin %s",
-        decision.reason,
-        detail,
-        sanitise(facts.get("REQUEST_METHOD", "")),
-        sanitise(facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", "")),
-        sanitise(facts.get("HTTP_ORIGIN", "")),
+        reason,
+        shown,
+        sanitise(method),
+        sanitise(path),
+        sanitise(origin),
     )
 
 

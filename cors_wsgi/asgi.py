@@ -1,35 +1,28 @@
-"""The ASGI adapter: translate the scope into the core's request facts, write the decision's
-headers into ``http.response.start``. The ASGI twin of :mod:`cors_wsgi.middleware`, on the same
-core: one policy, the same decisions, statuses and headers for the same request.
+"""The ASGI adapter: translate the scope into the core's request facts, do what the decision
+says (:class:`~cors_wsgi.decision.Action`), write its headers into ``http.response.start``.
+The ASGI twin of :mod:`cors_wsgi.middleware`, on the same core: one policy, the same decisions,
+statuses and headers for the same request.
 
-Standard library only. Deciding is :mod:`.core`'s, merging :mod:`.response`'s, routing
-:mod:`.routes`'s; this module only translates (https://asgi.readthedocs.io/en/latest/specs/).
+Standard library only. Deciding is :mod:`.core`'s, merging :mod:`.response`'s; this module
+only translates (https://asgi.readthedocs.io/en/latest/specs/).
 """
 
 from __future__ import annotations
 
 import inspect
-import logging
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from ._log import log_decision, logger, sanitise
-from .core import Decider, MiddlewareConfig, is_async_callable, wrong_kind_of_app
-from .decision import Decision, Reason, encode_headers
-from .origin_func import ORIGIN_VERDICT
-from .response import (
-    ERROR_BODY,
-    ERROR_HEADERS,
-    ERROR_STATUS,
-    HEADER_MEMO_SIZE,
-    KEEP,
-    HeaderMerger,
-    Kind,
-)
-from .routes import PathPattern, PolicyLike, load_ini
+from ._log import APP_ERROR, logger, sanitise
+from .core import MiddlewareBase, is_async_callable, wrong_kind_of_app
+from .decision import Action, Reason, encode_headers
+from .memo import ASGI_KEYS
+from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, keep_names, merge_wire
 
 if TYPE_CHECKING:
-    from os import PathLike
+    from .core import Decider
+    from .decision import Decision
+    from .routes import PathPattern, PolicyLike
 
 __all__ = ["CORSMiddleware"]
 
@@ -39,35 +32,32 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-#: Request headers the core reads, by their ASGI (lower-case byte) names -> request facts.
-_FACTS: Final = {
-    b"origin": "HTTP_ORIGIN",
-    b"host": "HTTP_HOST",
-    b"access-control-request-method": "HTTP_ACCESS_CONTROL_REQUEST_METHOD",
-    b"access-control-request-headers": "HTTP_ACCESS_CONTROL_REQUEST_HEADERS",
-    b"access-control-request-private-network": "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
-    b"sec-fetch-site": "HTTP_SEC_FETCH_SITE",
-}
-_DEBUG: Final = logging.DEBUG
-_UNROUTED: Final = Reason.NO_POLICY_FOR_PATH  # an Enum attribute lookup costs ~50 ns
-_SAME_ORIGIN: Final = Reason.SAME_ORIGIN
+#: The request headers the core reads (memo.ASGI_KEYS), for joining repeated fields.
+_READ: Final = frozenset(ASGI_KEYS)
+# Module names for the members: an Enum attribute lookup costs about 50 ns.
+_PASS: Final = Action.PASS
+_ANSWER: Final = Action.ANSWER
+_MERGE: Final = Action.MERGE
+_ASK: Final = Action.ASK
 #: The origin of a WebSocket handshake's page is http(s), its scope's scheme ws(s).
 _SCHEMES: Final = {"wss": "https", "ws": "http"}
 _ERROR_CODE: Final = int(ERROR_STATUS.split()[0])
 _ERROR_HEADERS: Final = encode_headers(ERROR_HEADERS)
 
 
-class CORSMiddleware(MiddlewareConfig):
+class CORSMiddleware(MiddlewareBase):
     """ASGI middleware that gives any ASGI application (FastAPI, Starlette, Django's ASGI
     handler, Quart, ...) correct CORS, from the same policy as the WSGI middleware.
 
     ``policy`` is a :class:`CORSPolicy`, a mapping of the same options, or a sequence of
-    ``(path_pattern, policy)`` pairs, matched against the scope's ``path`` (which already holds
-    ``root_path``) with ``.``/``..`` segments resolved; paths that match none are untouched.
+    ``(path_pattern, policy)`` pairs, matched against the scope's ``path`` with ``.``/``..``
+    segments resolved; paths that match none are untouched.
 
     * ``http``: preflights are answered without calling the application (``200`` with an
-      empty body, or ``403``); every other response gets the policy's headers, merged into
-      ``http.response.start``; body messages stream through untouched.
+      empty body, or ``403``) unless ``preflight_continue``; a cross-origin write that
+      ``cross_origin_protection`` refuses is answered ``403``; every other response gets the
+      policy's headers, merged into ``http.response.start``; body messages stream through
+      untouched.
     * ``handle_app_errors``: an exception raised before ``http.response.start`` is logged and
       answered with a ``500`` that carries the CORS headers; one raised after it propagates.
     * ``websocket``: untouched, unless ``check_websocket_origin``: then a handshake whose
@@ -85,15 +75,8 @@ class CORSMiddleware(MiddlewareConfig):
         fastapi_app.add_middleware(CORSMiddleware, policy={"allow_origins": "https://app.example.com"})
     """
 
-    __slots__ = (
-        "_decide",
-        "_kinds",
-        "_merger",
-        "app",
-        "check_websocket_origin",
-        "decider",
-        "handle_app_errors",
-    )
+    __slots__ = ("_respond", "app", "check_websocket_origin", "decider", "handle_app_errors")
+    FACT_KEYS = ASGI_KEYS
 
     def __init__(
         self,
@@ -116,19 +99,7 @@ class CORSMiddleware(MiddlewareConfig):
         #: Refuse WebSocket handshakes from origins the policy does not allow.
         self.check_websocket_origin = check_websocket_origin
         #: The core that decides every request (its policy or per-path routes).
-        self.decider = Decider(policy)
-        self._decide = self.decider.decide
-        self._merger = HeaderMerger()
-        #: The kind of each response header name as sent (bytes), remembered; bounded.
-        self._kinds: dict[bytes, Kind] = {}
-
-    @classmethod
-    def from_ini(
-        cls, app: ASGIApp, path: str | PathLike[str], section: str = "cors", **options: bool
-    ) -> CORSMiddleware:
-        """Wrap *app* with the policy or per-path policies of an INI file (see
-        :func:`cors_wsgi.routes.load_ini`); *options* are this class's keyword options."""
-        return cls(app, load_ini(path, section), **options)
+        self._set_decider(policy)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # One coroutine per request: an extra await per request costs about 0.3 µs.
@@ -136,78 +107,73 @@ class CORSMiddleware(MiddlewareConfig):
         if kind != "http" and (kind != "websocket" or not self.check_websocket_origin):
             await self.app(scope, receive, send)  # lifespan hooks must reach the app, too
             return
-        # The core's request facts (see cors_wsgi.core). ASGI's path already holds root_path
-        # (it is SCRIPT_NAME + PATH_INFO). A WebSocket handshake is a GET from an http(s) page.
-        # Request header names are taken as lower-cased, as ASGI servers send them (uvicorn,
-        # hypercorn, daphne; Starlette's Headers relies on it): a server that did not would
-        # make its requests look as if they had no Origin: refused, never wrongly allowed.
-        facts: dict[str, Any] = {
-            "REQUEST_METHOD": scope.get("method", "GET"),
-            "PATH_INFO": scope["path"],
-        }
+        # The core's request facts (see cors_wsgi.core): the headers as a dict, by the lower-
+        # case byte names ASGI servers send (uvicorn, hypercorn, daphne; Starlette's Headers
+        # relies on it). A server that did not lower-case would make its requests look as if
+        # they had no Origin: refused, never wrongly allowed.
+        headers = scope["headers"]
+        facts: dict[Any, Any] = dict(headers)
+        if len(facts) != len(headers):  # a repeated name: join, as WSGI servers do
+            _join_repeated(facts, headers)
+        # ASGI's path already holds root_path (it is SCRIPT_NAME + PATH_INFO). A WebSocket
+        # handshake is a GET from an http(s) page.
+        facts["REQUEST_METHOD"] = scope.get("method", "GET")
+        facts["PATH_INFO"] = scope["path"]
         scheme = scope.get("scheme")
         if scheme is not None and scheme != "http":
             facts["wsgi.url_scheme"] = _SCHEMES.get(scheme, scheme)
-        for name, value in scope["headers"]:
-            key = _FACTS.get(name)
-            # Values stay bytes (the core reads latin-1); repeated ones are joined, as WSGI
-            # servers join them: two Origins are no origin.
-            if key is not None and facts.setdefault(key, value) is not value:
-                facts[key] += b", " + value
-        if "HTTP_HOST" not in facts:
+        if b"host" not in facts:
             server = scope.get("server") or ("", "")
             facts["SERVER_NAME"], facts["SERVER_PORT"] = str(server[0]), str(server[1])
         if kind == "websocket":
             await self._websocket(facts, scope, receive, send)
             return
-        decide = self._decide  # read once: a reconfiguration meanwhile cannot mix policies
-        decision = decide(facts)
-        if not decision.plain:  # refused, a preflight, unrouted, or listing exposed names
-            if decision.ask is not None:  # allow_origin_func must answer first (not remembered)
-                facts[ORIGIN_VERDICT] = await decision.ask.ask_async(
-                    facts["HTTP_ORIGIN"].decode("latin-1")
-                )
-                decision = decide(facts)
-            if decision.refused:  # a refusal always has an Origin
-                if logger.isEnabledFor(_DEBUG):
-                    log_decision(decision, facts)
-            elif decision.reason is _UNROUTED:
-                if "HTTP_ORIGIN" in facts and logger.isEnabledFor(_DEBUG):
-                    log_decision(decision, facts)
+        decision = self._respond(facts)
+        if not decision.plain:  # refused, answered here, unrouted, merged, or to be asked
+            decider = self.decider  # read once: a reconfiguration meanwhile cannot mix policies
+            if decision.action is _ASK:  # allow_origin_func answers first (not remembered)
+                decision = await self._ask(decider, decision, facts)
+            origin = facts.get(b"origin")
+            if (decision.refused or decision.action is _PASS) and origin is not None:
+                decider.log_refusal(decision, facts, origin)
+            action = decision.action
+            if action is _PASS:
                 await self.app(scope, receive, send)
                 return
-            if decision.answered_here:  # a preflight, answered without calling the application
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": decision.answer_code,
-                        "headers": list(decision.wire_answer_headers),
-                    }
-                )
+            if action is _ANSWER:
+                start = {"type": "http.response.start", "status": decision.answer_code}
+                await send({**start, "headers": list(decision.wire_answer_headers)})
                 await send({"type": "http.response.body", "body": b""})
                 return
-        known_kind = self._kinds.get
-        merge = self._merge
-        merge_always = decision.expose_response_headers  # the response's names are listed
+        merge_always = decision.action is _MERGE  # the response's names are listed
+        extra = decision.wire_headers
 
         async def cors_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.get("headers", ())
                 if not merge_always:
-                    for header in headers:
-                        if known_kind(header[0]) is not KEEP:  # None (new name), VARY or OWNED
+                    for name, _ in headers:
+                        if name not in keep_names:  # an owned name, Vary, or one not seen yet
                             break
                     else:
-                        message["headers"] = [*headers, *decision.wire_headers]
+                        message["headers"] = [*headers, *extra]
                         await send(message)
                         return
-                message["headers"] = merge(headers, decision)
+                message["headers"] = merge_wire(list(headers), decision)
             await send(message)
 
         if self.handle_app_errors:
             await self._call_answering_errors(scope, receive, send, cors_send)
         else:
             await self.app(scope, receive, cors_send)
+
+    @staticmethod
+    async def _ask(decider: Decider, decision: Decision, facts: dict[Any, Any]) -> Decision:
+        """Await ``allow_origin_func``'s verdict on the request's origin, then decide again."""
+        verdict = await decision.ask.ask_async(  # type: ignore[union-attr]  # Action.ASK
+            facts[b"origin"].decode("latin-1")
+        )
+        return decider.decide(facts, verdict)
 
     async def _call_answering_errors(
         self, scope: Scope, receive: Receive, send: Send, cors_send: Send
@@ -227,43 +193,40 @@ class CORSMiddleware(MiddlewareConfig):
             if started:
                 raise  # the status line may be on the wire: nothing can be changed
             logger.exception(
-                "unhandled exception in the application for %s %s; answering 500 with CORS headers",
-                sanitise(scope.get("method", "")),
-                sanitise(scope.get("path", "")),
+                APP_ERROR, sanitise(scope.get("method", "")), sanitise(scope.get("path", ""))
             )
             start = {"type": "http.response.start", "status": _ERROR_CODE}
             await cors_send({**start, "headers": list(_ERROR_HEADERS)})
             await send({"type": "http.response.body", "body": ERROR_BODY})
 
-    def _merge(self, headers: Any, decision: Decision) -> list[tuple[bytes, bytes]]:
-        """Merge through the shared :class:`HeaderMerger`, remembering each byte name's kind."""
-        text = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers]
-        kinds = self._kinds
-        if len(kinds) < HEADER_MEMO_SIZE:
-            for (name, _), (raw, _) in zip(text, headers, strict=True):
-                kinds[raw] = self._merger.kind(name)
-        merged = self._merger.merge(text, decision)
-        return [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in merged]
-
     async def _websocket(
-        self, facts: dict[str, Any], scope: Scope, receive: Receive, send: Send
+        self, facts: dict[Any, Any], scope: Scope, receive: Receive, send: Send
     ) -> None:
-        decide = self._decide
-        decision = decide(facts) if "HTTP_ORIGIN" in facts else None
-        if decision is not None and decision.ask is not None:
-            facts[ORIGIN_VERDICT] = await decision.ask.ask_async(
-                facts["HTTP_ORIGIN"].decode("latin-1")
-            )
-            decision = decide(facts)
-        if decision is None or decision.allowed or decision.reason in (_UNROUTED, _SAME_ORIGIN):
-            await self.app(scope, receive, send)
-            return
-        if logger.isEnabledFor(logging.DEBUG):
-            log_decision(decision, facts)
-        # Close before accepting: the server answers the handshake with HTTP 403.
-        message = await receive()
-        if message["type"] == "websocket.connect":
-            await send({"type": "websocket.close", "code": 1008})
+        """Refuse a handshake whose Origin the policy does not allow, as an actual request's."""
+        decider = self.decider
+        origin = facts.get(b"origin")
+        if origin is not None:
+            decision = decider.decide(facts)
+            if decision.action is _ASK:
+                decision = await self._ask(decider, decision, facts)
+            if decision.refused:  # settled: a same-origin handshake is no refusal
+                decider.log_refusal(decision, facts, origin)
+                # Close before accepting: the server answers the handshake with HTTP 403.
+                message = await receive()
+                if message["type"] == "websocket.connect":
+                    await send({"type": "websocket.close", "code": 1008})
+                return
+        await self.app(scope, receive, send)
+
+
+def _join_repeated(facts: dict[Any, Any], headers: Any) -> None:
+    """Join the values of a repeated request header the core reads, as WSGI servers join them:
+    two ``Origin`` fields are then no origin."""
+    seen: dict[bytes, bytes] = {}
+    for name, value in headers:
+        if name in _READ:
+            seen[name] = seen[name] + b", " + value if name in seen else value
+    facts.update(seen)
 
 
 def _is_wsgi_application(app: object) -> bool:

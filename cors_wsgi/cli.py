@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .core import Decider
-from .decision import DEBUG_HEADER, Decision, Reason
+from .decision import DEBUG_HEADER, Action, Decision, Reason
 from .errors import ConfigError
 from .fetch import (
     Check,
@@ -34,7 +34,7 @@ from .fetch import (
     preflight_reasons,
     unsafe_header_names,
 )
-from .middleware import CORSMiddleware
+from .core import MiddlewareBase
 from .migrate import PEERS
 from .options import ANY, describe_function, matches_unownable, public_suffix_under, read_ini
 from .origins import explain_bad_origin, is_serialized_origin, server_origin
@@ -252,7 +252,7 @@ def load_object(spec: str) -> CORSPolicy | list[tuple[PathPattern, CORSPolicy]]:
         if not hasattr(target, name):
             raise UsageError(f"{module_name} has no attribute {attribute}")
         target = getattr(target, name)
-    if isinstance(target, CORSMiddleware):
+    if isinstance(target, MiddlewareBase):  # either adapter, WSGI or ASGI
         if target.policy is not None:
             return target.policy
         return [(route.pattern, route.policy) for route in target.routes]
@@ -522,7 +522,7 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         )
         decisions.append(decision)
         # Refused by cross_origin_protection: the middleware answers, the app never runs.
-        status = decision.answer_code if decision.answered_here else 200
+        status = decision.answer_code if decision.action is Action.ANSWER else 200
         exchange = Exchange(f"{request.method} {args.path}", status, list(decision.headers))
         exchange.checks = request.actual_checks(
             exchange.headers,

@@ -1,78 +1,136 @@
-"""The one entry point that decides a request: :meth:`Decider.decide`, request facts in,
-:class:`~cors_wsgi.decision.Decision` out. No WSGI, no ASGI, no I/O.
+"""The one entry point that decides a request: :class:`Decider`, request facts in,
+:class:`~cors_wsgi.decision.Decision` out, for one policy or per-path policies. No WSGI, no
+ASGI, no I/O.
 
 The WSGI middleware, the ASGI middleware, ``evaluate()``, the command line and the fuzz target
 all decide through it, so a request gets the same reason wherever it is asked about.
 
-**Request facts** are a mapping keyed by the CGI meta-variable names of RFC 3875, as PEP 3333
-uses them: ``REQUEST_METHOD``, ``SCRIPT_NAME`` + ``PATH_INFO`` (the path), ``HTTP_ORIGIN``,
-``HTTP_ACCESS_CONTROL_REQUEST_METHOD``, ``HTTP_ACCESS_CONTROL_REQUEST_HEADERS``,
-``HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK``, ``HTTP_SEC_FETCH_SITE``, ``HTTP_HOST`` and
-``wsgi.url_scheme``. A WSGI
-environ is such a mapping already, so the hot path translates nothing; the ASGI adapter builds
-one from its scope, keeping header values as the bytes ASGI carries (latin-1): a repeated
-origin is then found without decoding it. Only what a decision needs is read, and only when
-it needs it.
+**Request facts** are a mapping: ``REQUEST_METHOD``, ``SCRIPT_NAME`` + ``PATH_INFO`` (the path),
+``wsgi.url_scheme``, and the request headers the core reads under the adapter's names (see
+:class:`~cors_wsgi.memo.FactKeys`): a WSGI environ as it is, or for ASGI the scope's headers as
+a dict of bytes. Only what a decision needs is read, and only when it needs it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
-from typing import Any
+import logging
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
 
-from .decision import NO_POLICY_FOR_PATH, Decision, PolicyDecider, Reason
+from ._log import log_refusal, logger
+from .decision import Decision, Reason
 from .errors import ConfigError, Problem
 from .fetch import NORMALISED_METHODS, preflight_reasons, unsafe_header_names
+from .memo import WSGI_KEYS, FactKeys, PolicyDecider, Respond
 from .options import is_async_callable
-from .origin_func import ORIGIN_VERDICT
+from .origin_func import Verdict
 from .policy import CORSPolicy
-from .routes import PathPattern, PathRoute, PolicyLike, Routes, as_policy, build_routes
+from .routes import PathPattern, PathRoute, PolicyLike, Routes, as_policy, build_routes, load_ini
+
+if TYPE_CHECKING:
+    from os import PathLike
 
 __all__ = [
+    "ROUTE_CACHE_SIZE",
+    "Config",
     "Decider",
-    "MiddlewareConfig",
-    "ask_and_decide",
+    "MiddlewareBase",
     "is_async_callable",
     "request_facts",
     "wrong_kind_of_app",
 ]
 
+Config = PolicyLike | Sequence[tuple[PathPattern, PolicyLike]]
+#: Distinct request paths whose route each per-path :class:`Decider` remembers (the path is
+#: normalised and the patterns tried only on a miss). Emptied when full; about 0.2 MB at the
+#: bound for 100-character paths.
+ROUTE_CACHE_SIZE: Final = 1024
+NO_POLICY_FOR_PATH: Final = Decision(False, Reason.NO_POLICY_FOR_PATH)
+_NO_ROUTE: Final = object()
+_DEBUG: Final = logging.DEBUG
+
 
 class Decider:
     """Decides requests under one policy, or under per-path policies.
 
-    ``config`` is a :class:`CORSPolicy`, a mapping of its options, or a sequence of
-    ``(path_pattern, policy)`` pairs (see :class:`~cors_wsgi.routes.PathRoute`).
-
-    Each policy gets one :class:`~cors_wsgi.decision.PolicyDecider`, which decides from the
-    facts and owns its bounded caches. Thread-safe.
+    *config* is a :class:`CORSPolicy`, a mapping of its options, or a sequence of
+    ``(path_pattern, policy)`` pairs (see :class:`~cors_wsgi.routes.PathRoute`); *keys* say
+    where the adapter's facts hold the request headers. Each policy gets one
+    :class:`~cors_wsgi.memo.PolicyDecider`, which owns its bounded caches. Thread-safe.
     """
 
-    __slots__ = ("_only", "_routes", "decide", "policy", "routes")
+    __slots__ = ("_keys", "_only", "_route_memo", "_routes", "_text", "policy", "respond", "routes")
 
-    def __init__(self, config: PolicyLike | Sequence[tuple[PathPattern, PolicyLike]]) -> None:
+    def __init__(self, config: Config, keys: FactKeys = WSGI_KEYS) -> None:
         given: object = config  # checked at run time too: configuration often comes untyped
+        self._keys = keys
         #: The single policy, or None when ``routes`` chooses one per path.
         self.policy: CORSPolicy | None = None
         #: The per-path routes in matching order (empty for a single policy).
         self.routes: tuple[PathRoute, ...] = ()
+        self._only: PolicyDecider | None = None
+        self._routes: Routes[PolicyDecider] = Routes((), ())
+        self._route_memo: dict[str, Any] = {}
+        self._text: Decider | None = None if keys is not WSGI_KEYS else self
         if isinstance(given, (CORSPolicy, Mapping)):
             self.policy = as_policy(given)
-            self._only: PolicyDecider | None = PolicyDecider(self.policy)
-            self._routes: Routes[PolicyDecider] = Routes((), ())
+            self._only = PolicyDecider(self.policy, keys)
         elif isinstance(given, (list, tuple)):
             self.routes = tuple(build_routes(given))
-            self._only = None
-            self._routes = Routes(self.routes, [PolicyDecider(r.policy) for r in self.routes])
+            self._routes = Routes(self.routes, [PolicyDecider(r.policy, keys) for r in self.routes])
         else:
             expected = "expected a CORSPolicy, a dict, or (path, policy) pairs"
             raise ConfigError([Problem("policy", config, expected)])
-        #: ``decide(facts)``: the decision for the request these facts describe (see the module
-        #: docstring for the keys). For a single policy it is that policy's decider itself,
+        #: ``respond(facts, verdict=None)``: what the adapters call for every request (see
+        #: :class:`~cors_wsgi.memo.PolicyDecider`). For a single policy it is that policy's own,
         #: which saves a call on every request.
-        self.decide: Callable[[Mapping[str, Any]], Decision] = (
-            self._only.decide_now if self._only is not None else self._decide_routed
-        )
+        self.respond: Respond = self._only.respond if self._only else self._respond_routed
+
+    def _decider_for(self, facts: Mapping[Any, Any]) -> PolicyDecider | None:
+        if self._only is not None:
+            return self._only
+        path = facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", "")
+        found = self._route_memo.get(path, _NO_ROUTE)
+        if found is _NO_ROUTE:
+            found = self._routes.select(path)  # normalises, then tries each pattern
+            if len(self._route_memo) >= ROUTE_CACHE_SIZE:
+                self._route_memo.clear()
+            self._route_memo[path] = found
+        return found  # type: ignore[no-any-return]
+
+    def _respond_routed(self, facts: Mapping[Any, Any], verdict: Verdict | None = None) -> Decision:
+        decider = self._decider_for(facts)
+        return NO_POLICY_FOR_PATH if decider is None else decider.respond(facts, verdict)
+
+    def settle(self, decision: Decision, facts: Mapping[Any, Any]) -> Decision:
+        """*decision*, made by :attr:`respond` for *facts*, with ``same_origin`` told apart
+        (see :meth:`~cors_wsgi.memo.PolicyDecider.settle`)."""
+        decider = self._decider_for(facts)
+        return decision if decider is None else decider.settle(decision, facts)
+
+    def decide(self, facts: Mapping[Any, Any], verdict: Verdict | None = None) -> Decision:
+        """The settled decision for *facts* (*verdict*: ``allow_origin_func``'s answer, once
+        asked)."""
+        return self.settle(self.respond(facts, verdict), facts)
+
+    def decide_asking(self, facts: Mapping[Any, Any]) -> Decision:
+        """:meth:`decide`, asking ``allow_origin_func`` and waiting for it when it must answer
+        first: for synchronous callers (the WSGI middleware, ``evaluate()``, the CLI)."""
+        decision = self.decide(facts)
+        if decision.ask is not None:
+            origin = facts[self._keys.origin]
+            verdict = decision.ask.ask(origin if isinstance(origin, str) else origin.decode("latin-1"))
+            decision = self.decide(facts, verdict)
+        return decision
+
+    def log_refusal(self, decision: Decision, facts: Mapping[Any, Any], origin: Any) -> None:
+        """Log a refused (or unrouted) request at DEBUG, settled first so that a same-origin
+        request is never logged as refused. Call only when *origin* is not None."""
+        if logger.isEnabledFor(_DEBUG):
+            decision = self.settle(decision, facts)
+            if decision.refused or decision.reason is Reason.NO_POLICY_FOR_PATH:
+                path = facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", "")
+                log_refusal(decision.reason, decision.detail, facts["REQUEST_METHOD"], path, origin)
 
     @property
     def remembered(self) -> int:
@@ -85,14 +143,17 @@ class Decider:
         """Every policy: the single one, or each route's in matching order."""
         return (self.policy,) if self.policy is not None else tuple(r.policy for r in self.routes)
 
+    @property
+    def config(self) -> Config:
+        """The configuration as given to the constructor, validated."""
+        if self.policy is not None:
+            return self.policy
+        return [(route.pattern, route.policy) for route in self.routes]
+
     def policy_for_path(self, path: str) -> CORSPolicy | None:
         """The policy governing *path*, or None when no per-path pattern matches."""
         decider = self._only or self._routes.select(path)
         return decider.policy if decider is not None else None
-
-    def _decide_routed(self, facts: Mapping[str, Any]) -> Decision:
-        decider = self._routes.select(facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", ""))
-        return NO_POLICY_FOR_PATH if decider is None else decider.decide_now(facts)
 
     def evaluate(
         self,
@@ -104,17 +165,10 @@ class Decider:
         request_origin: str | None = None,
     ) -> Decision:
         """Decide what a browser's request would get (see :meth:`CORSPolicy.evaluate`)."""
+        if self._text is None:  # decided from text facts: a twin with the WSGI names
+            self._text = Decider(self.config)
+        decide = self._text.decide_asking
         found = {name.lower(): value for name, value in (request_headers or {}).items()}
-        verdict: dict[str, Any] = {}  # allow_origin_func's answer, asked once for both
-
-        def decide(facts: dict[str, Any]) -> Decision:
-            facts.update(verdict)
-            decision = self.decide(facts)
-            if decision.ask is not None:
-                decision = ask_and_decide(decision, facts, self.decide)
-                verdict[ORIGIN_VERDICT] = facts[ORIGIN_VERDICT]
-            return decision
-
         if not (method == "OPTIONS" and "access-control-request-method" in found):
             method = method.upper() if method.upper() in NORMALISED_METHODS else method
             # Access-Control-* and Sec-* are the browser's own (Fetch: forbidden request headers).
@@ -133,15 +187,32 @@ class Decider:
         return decide(request_facts(method, origin, found, path, request_origin))
 
 
-class MiddlewareConfig:
-    """What both middlewares tell about their configuration, from their :class:`Decider`,
-    and how they swap it (:meth:`reconfigure`)."""
+class MiddlewareBase:
+    """What both middlewares share: their :class:`Decider`, what they tell about their
+    configuration, how they swap it (:meth:`reconfigure`), and :meth:`from_ini`."""
 
     __slots__ = ()
+    #: Where this adapter's request facts hold the request headers.
+    FACT_KEYS: FactKeys = WSGI_KEYS
     decider: Decider
-    _decide: Callable[[Mapping[str, Any]], Decision]
+    _respond: Respond
 
-    def reconfigure(self, config: PolicyLike | Sequence[tuple[PathPattern, PolicyLike]]) -> None:
+    def _set_decider(self, config: Config) -> None:
+        decider = Decider(config, self.FACT_KEYS)
+        self._check(decider)
+        self.decider = decider  # type: ignore[misc]  # a slot of each adapter class
+        self._respond = decider.respond  # what each request reads, once
+
+    @classmethod
+    def from_ini(
+        cls, app: Any, path: str | PathLike[str], section: str = "cors", **options: bool
+    ) -> Any:
+        """Wrap *app* with the policy or per-path policies of an INI file (see
+        :func:`cors_wsgi.routes.load_ini`); *options* are the middleware's keyword options
+        (``handle_app_errors=True``, ...)."""
+        return cls(app, load_ini(path, section), **options)  # type: ignore[call-arg]
+
+    def reconfigure(self, config: Config) -> None:
         """Replace the policy (or the per-path policies) while serving.
 
         The new configuration is validated completely first: a :class:`ConfigError` leaves the
@@ -149,10 +220,7 @@ class MiddlewareConfig:
         decided by the old or by the new configuration, never a mix; the old decision caches
         go with the old configuration.
         """
-        decider = Decider(config)
-        self._check(decider)
-        self.decider = decider  # type: ignore[misc]  # a slot of each adapter class
-        self._decide = decider.decide  # what each request reads, once
+        self._set_decider(config)
 
     def _check(self, decider: Decider) -> None:
         """What this adapter cannot serve (an ``async`` allow_origin_func under WSGI)."""
@@ -187,19 +255,6 @@ class MiddlewareConfig:
         )
 
 
-def ask_and_decide(
-    decision: Decision, facts: MutableMapping[str, Any], decide: Callable[..., Decision]
-) -> Decision:
-    """For an ``origin_func_pending`` *decision*: ask its ``allow_origin_func`` (waiting for
-    it), put the verdict among *facts* and decide them again with *decide*, the same decider's
-    (so a reconfiguration in between cannot mix two policies). For synchronous callers; the
-    ASGI middleware awaits :meth:`~cors_wsgi.origin_func.OriginFunc.ask_async` instead."""
-    origin = facts["HTTP_ORIGIN"]
-    text = origin if isinstance(origin, str) else origin.decode("latin-1")
-    facts[ORIGIN_VERDICT] = decision.ask.ask(text)  # type: ignore[union-attr]  # pending
-    return decide(facts)
-
-
 def request_facts(
     method: str,
     origin: str | None,
@@ -207,8 +262,8 @@ def request_facts(
     path: str = "/",
     request_origin: str | None = None,
 ) -> dict[str, str]:
-    """Request facts (see the module docstring) from plain values: *request_headers* by
-    name, any case; *request_origin* is the server's own origin (``https://api.example.com``)."""
+    """Request facts with WSGI names from plain values: *request_headers* by name, any case;
+    *request_origin* is the server's own origin (``https://api.example.com``)."""
     facts = {"REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": path}
     if origin is not None:
         facts["HTTP_ORIGIN"] = origin

@@ -1,59 +1,66 @@
-"""The WSGI adapter: hand the environ to the core as request facts, write the decision's
-headers into the response. Nothing else: deciding is :mod:`.core`'s, merging
-:mod:`.response`'s, routing :mod:`.routes`'s."""
+"""The WSGI adapter: hand the environ to the core as request facts, do what the decision says
+(:class:`~cors_wsgi.decision.Action`), write its headers into the response. Deciding is
+:mod:`.core`'s, merging :mod:`.response`'s."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from ._log import log_decision, logger, sanitise
-from .core import Decider, MiddlewareConfig, ask_and_decide, is_async_callable, wrong_kind_of_app
-from .decision import Decision, Header, Reason
+from ._log import APP_ERROR, logger, sanitise
+from .core import MiddlewareBase, is_async_callable, wrong_kind_of_app
+from .decision import Action
 from .errors import ConfigError, Problem
 from .options import describe_function
-from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, KEEP, HeaderMerger
-from .routes import PathPattern, PolicyLike, load_ini
+from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, keep_names, merge
 
 if TYPE_CHECKING:
-    from os import PathLike
     from types import TracebackType
 
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+    from .core import Decider
+    from .decision import Decision
+    from .routes import PathPattern, PolicyLike
 
     # Any WSGI callable; typeshed's WSGIApplication is stricter than frameworks declare.
     WSGIApplication = Callable[..., Iterable[bytes]]
 
     ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
-    Merge = Callable[[list[Header], Decision], list[Header]]
     OptExcInfo = ExcInfo | tuple[None, None, None]
 
 __all__ = ["CORSMiddleware"]
 
 _NO_BODY: Final[tuple[bytes, ...]] = ()
-_DEBUG: Final = logging.DEBUG
-_UNROUTED: Final = Reason.NO_POLICY_FOR_PATH  # an Enum attribute lookup costs ~50 ns
+# Module names for the members: an Enum attribute lookup costs about 50 ns.
+_PASS: Final = Action.PASS
+_ANSWER: Final = Action.ANSWER
+_MERGE: Final = Action.MERGE
+_ASK: Final = Action.ASK
 
 
-class CORSMiddleware(MiddlewareConfig):
+class CORSMiddleware(MiddlewareBase):
     """WSGI middleware that gives any WSGI application correct CORS.
 
     ``policy`` is a :class:`CORSPolicy`, a mapping of the same options (see
     :meth:`CORSPolicy.from_dict`), or a sequence of ``(path_pattern, policy)`` pairs. A path
-    pattern is an exact path (``/api/items``) or a prefix (``/api/*``, which matches ``/api``
-    and everything below ``/api/``); it is matched against ``SCRIPT_NAME + PATH_INFO`` with
-    ``.``/``..`` segments resolved, the first match wins, and paths that match none are passed
-    to the application untouched.
+    pattern is an exact path (``/api/items``), a prefix (``/api/*``, which matches ``/api``
+    and everything below ``/api/``) or a compiled regular expression matching the whole path;
+    it is matched against ``SCRIPT_NAME + PATH_INFO`` with ``.``/``..`` segments resolved, the
+    first match wins, and paths that match none are passed to the application untouched.
 
     On a governed path the middleware:
 
     * answers preflights (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``)
       itself, ``200`` with an empty body when allowed and ``403`` when not, without calling
-      the application;
-    * adds the policy's headers to every other response, errors included, for allowed origins;
-    * replaces any ``Access-Control-*`` header the application set, and merges ``Origin`` into
-      ``Vary`` unless the policy is a fixed ``*``.
+      the application (unless ``preflight_continue``: the application answers, the preflight
+      headers are added);
+    * answers ``403`` without calling the application to a cross-origin write that
+      ``cross_origin_protection`` refuses;
+    * adds the policy's headers to every other response, errors included: the owned headers
+      (``Access-Control-*``, the debug header) replace the application's unless
+      ``keep_app_cors_headers``, and ``Origin`` is merged into ``Vary`` unless the policy is a
+      fixed ``*``.
 
     The application's iterable is returned as is: bodies stream and ``close()`` reaches it.
     For ASGI applications (FastAPI, Starlette, Django's ASGI handler) use
@@ -64,7 +71,7 @@ class CORSMiddleware(MiddlewareConfig):
         application = CORSMiddleware(application, {"allow_origins": "https://app.example.com"})
     """
 
-    __slots__ = ("_decide", "_known_kind", "_merge", "app", "decider", "handle_app_errors")
+    __slots__ = ("_respond", "app", "decider", "handle_app_errors")
 
     def __init__(
         self,
@@ -83,19 +90,7 @@ class CORSMiddleware(MiddlewareConfig):
         self.handle_app_errors = handle_app_errors
         #: The core that decides every request (its policy or per-path routes); replaced as a
         #: whole by :meth:`reconfigure`.
-        self.decider = Decider(policy)
-        self._check(self.decider)
-        self._decide = self.decider.decide
-        merger = HeaderMerger()
-        self._known_kind, self._merge = merger.known_kind, merger.merge
-
-    @classmethod
-    def from_ini(
-        cls, app: WSGIApplication, path: str | PathLike[str], section: str = "cors"
-    ) -> CORSMiddleware:
-        """Wrap *app* with the policy or per-path policies of an INI file (see
-        :func:`cors_wsgi.routes.load_ini`)."""
-        return cls(app, load_ini(path, section))
+        self._set_decider(policy)
 
     def _check(self, decider: Decider) -> None:
         problems = [
@@ -112,34 +107,37 @@ class CORSMiddleware(MiddlewareConfig):
             raise ConfigError(problems)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        decide = self._decide  # read once: a reconfiguration meanwhile cannot mix policies
-        decision = decide(environ)  # the environ is the core's request facts as it is
-        if not decision.plain:  # refused, a preflight, unrouted, or listing exposed names
-            if decision.ask is not None:  # allow_origin_func must answer first (not remembered)
-                decision = ask_and_decide(decision, environ, decide)
-            if decision.refused:  # a refusal always has an Origin
-                if logger.isEnabledFor(_DEBUG):
-                    log_decision(decision, environ)
-            elif decision.reason is _UNROUTED:
-                if "HTTP_ORIGIN" in environ and logger.isEnabledFor(_DEBUG):
-                    log_decision(decision, environ)
+        decision = self._respond(environ)  # the environ is the core's request facts as it is
+        if not decision.plain:  # refused, answered here, unrouted, merged, or to be asked
+            decider = self.decider  # read once: a reconfiguration meanwhile cannot mix policies
+            if decision.action is _ASK:  # allow_origin_func answers first (not remembered)
+                decision = decider.decide_asking(environ)
+            origin = environ.get("HTTP_ORIGIN")
+            if (decision.refused or decision.action is _PASS) and origin is not None:
+                decider.log_refusal(decision, environ, origin)
+            action = decision.action
+            if action is _PASS:
                 return self.app(environ, start_response)
-            if decision.answered_here:  # a preflight, answered without calling the application
+            if action is _ANSWER:
                 start_response(decision.answer_status, list(decision.answer_headers))
                 return _NO_BODY
-            if decision.expose_response_headers:  # the response's names are listed: merge
-                return self._call_app(environ, merging(start_response, decision, self._merge))
-        known_kind, merge = self._known_kind, self._merge
+            if action is _MERGE:
+                return self._call_app(environ, merging(start_response, decision))
+        extra = decision.header_list
 
         def cors_start_response(
             status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
         ) -> Any:
-            # Only Vary and Access-Control-* need merging. The names seen before are known,
-            # which saves lower-casing every name of the common response.
-            for header in headers:
-                if known_kind(header[0]) is not KEEP:  # None (new name), VARY or OWNED
+            # Only owned names and Vary need merging: the spellings known to need none are in
+            # keep_names, a set test per header.
+            for name, _ in headers:
+                if name not in keep_names:
                     return start_response(status, merge(headers, decision), exc_info)
-            return start_response(status, [*headers, *decision.headers], exc_info)
+            try:
+                combined = headers + extra
+            except TypeError:  # PEP 3333 asks for a list; a tuple works all the same
+                combined = [*headers, *extra]
+            return start_response(status, combined, exc_info)
 
         if self.handle_app_errors:  # as _call_app does; inline on the hot path saves a call
             return call_answering_errors(self.app, environ, cors_start_response)
@@ -151,7 +149,7 @@ class CORSMiddleware(MiddlewareConfig):
         return self.app(environ, start_response)
 
 
-def merging(start_response: StartResponse, decision: Decision, merge: Merge) -> StartResponse:
+def merging(start_response: StartResponse, decision: Decision) -> StartResponse:
     """A ``start_response`` that merges *decision* into every response's headers."""
 
     def merging_start_response(
@@ -186,7 +184,7 @@ def call_answering_errors(
         if started:
             raise
         logger.exception(
-            "unhandled exception in the application for %s %s; answering 500 with CORS headers",
+            APP_ERROR,
             sanitise(environ.get("REQUEST_METHOD", "")),
             sanitise(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")),
         )

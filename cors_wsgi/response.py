@@ -1,44 +1,55 @@
-"""Response headers: merging the decision's CORS headers into the application's, and the
-middleware's own answers (preflights, the 500 of ``handle_app_errors``). Protocol-free.
+"""Response headers: merging a decision's headers into the application's. Protocol-free.
 
 Facts this module relies on:
 
-* The middleware owns ``Access-Control-*``: the application's are dropped (or, under
-  ``keep_app_cors_headers``, kept and the policy's left out), so a response never carries two
-  ``Access-Control-Allow-Origin`` values, which browsers refuse.
+* The middleware owns every header a policy sets: ``Access-Control-*`` and the debug header
+  (:data:`OWNED_NAMES`). The application's copies are dropped (or, under
+  ``keep_app_cors_headers``, its ``Access-Control-*`` kept and the policy's left out), so a
+  response never carries two ``Access-Control-Allow-Origin`` values, which browsers refuse.
 * ``Vary`` is merged, never replaced: the application's tokens stay (``Vary: Cookie`` keeps
   shared caches from mixing users) and ``Origin`` is added once, unless ``*`` is there.
 * Header names are compared case-insensitively; the application's spelling is kept.
-* A preflight's answer (``Decision.answer_status`` and ``answer_headers``) is built with the
-  decision, so the middleware only copies it.
+* The middleware's own answers (preflights, refused writes) are built with the decision
+  (``Decision.answer_status`` and ``answer_headers``), so the adapters only copy them.
+
+The memos are shared by every middleware in the process: a header's kind depends only on its
+spelling, and the adapters read :data:`keep_names` as a module global, which keeps their
+per-request closures small.
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
-from typing import Final
+from enum import Enum
+from typing import TYPE_CHECKING, Final
 
-from .decision import VARY_ORIGIN, Decision, Header
+from .decision import DEBUG_HEADER, VARY_ORIGIN
+
+if TYPE_CHECKING:
+    from .decision import Decision, Header
 
 __all__ = [
     "ERROR_BODY",
     "ERROR_HEADERS",
     "ERROR_STATUS",
     "HEADER_MEMO_SIZE",
-    "KEEP",
-    "OWNED",
-    "VARY",
-    "HeaderMerger",
+    "OWNED_NAMES",
     "Kind",
+    "keep_names",
+    "kind_of",
+    "merge",
     "merge_vary",
+    "merge_wire",
+    "vary_with_origin",
 ]
 
-#: Header names and ``Vary`` values whose handling each :class:`HeaderMerger` remembers, per
-#: spelling. Applications use few distinct ones; a client cannot add any (these are response
-#: headers). Bounded all the same.
+#: Header spellings (text and bytes) and ``Vary`` values remembered by each memo here.
+#: Applications use few distinct ones; a client cannot add any (these are response headers).
+#: Bounded all the same: at the bound, about 0.3 MB in all.
 HEADER_MEMO_SIZE: Final = 1024
 
-_OWNED_PREFIX: Final = "access-control-"
+_CORS_PREFIX: Final = "access-control-"
+#: Headers besides ``Access-Control-*`` that a policy sets, lower case: owned by the merge.
+OWNED_NAMES: Final = frozenset({DEBUG_HEADER.lower()})
 _NOT_EXPOSABLE: Final = frozenset({"set-cookie", "set-cookie2"})
 ERROR_STATUS: Final = "500 Internal Server Error"
 ERROR_BODY: Final = b"Internal Server Error"
@@ -48,107 +59,108 @@ ERROR_HEADERS: Final = (
 )
 
 
-class Kind(IntEnum):
+class Kind(Enum):
     """What the merge does with a response header."""
 
-    KEEP = 0
-    VARY = 1
-    OWNED = 2  # Access-Control-*
+    KEEP = "keep"
+    VARY = "vary"
+    CORS = "cors"  # Access-Control-*: kept under keep_app_cors_headers
+    OWNED = "owned"  # another header a policy sets (the debug header): always the policy's
 
 
 # Module names for the members: an Enum attribute lookup costs about 50 ns, on every header.
 KEEP: Final = Kind.KEEP
 VARY: Final = Kind.VARY
+CORS: Final = Kind.CORS
 OWNED: Final = Kind.OWNED
 
+_kinds: dict[str | bytes, Kind] = {}
+_varies: dict[str, str] = {}
+#: The spellings (text under WSGI, bytes under ASGI) of application headers that need no
+#: merging: an adapter adds the decision's headers to a response whose names are all here.
+keep_names: Final[set[str | bytes]] = set()
 
-class HeaderMerger:
-    """Merges decisions into application headers; owns two bounded memos (header kinds by
-    spelling, merged ``Vary`` values). One per middleware. Thread-safe: a memo entry is the
-    same whichever thread computes it."""
 
-    __slots__ = ("_kinds", "_varies", "known_kind")
-
-    def __init__(self) -> None:
-        self._kinds: dict[str, Kind] = {}
-        self._varies: dict[str, str] = {}
-        #: ``known_kind(name)``: the remembered kind of a header spelling, or None.
-        self.known_kind = self._kinds.get
-
-    def kind(self, name: str) -> Kind:
-        """Classify a response header name, remembering it per spelling."""
-        kind = self._kinds.get(name)
-        if kind is None:
-            lower = name.lower()
-            kind = VARY if lower == "vary" else OWNED if lower.startswith(_OWNED_PREFIX) else KEEP
-            if len(self._kinds) < HEADER_MEMO_SIZE:
-                self._kinds[name] = kind
-        return kind
-
-    def merge(self, app_headers: list[Header], decision: Decision) -> list[Header]:
-        """The application's headers with the decision's merged in, as a new list (the
-        application's may be a shared constant)."""
-        merged: list[Header] = []
-        app_vary = ""
-        app_sets_cors = False
-        kind_of, known = self.kind, self.known_kind
-        for header in app_headers:
-            kind = known(header[0])  # remembered: saves a call per header
-            if kind is None:
-                kind = kind_of(header[0])
-            if kind is KEEP:
-                merged.append(header)
-            elif kind is VARY:
-                app_vary = f"{app_vary}, {header[1]}" if app_vary else header[1]
-            else:
-                app_sets_cors = True
-        if app_sets_cors and decision.keep_app_cors_headers:
-            merged += self._first_of_each_owned(app_headers)
-            merged += [h for h in decision.cors_headers if self.kind(h[0]) is KEEP]  # debug
+def kind_of(name: str | bytes) -> Kind:
+    """Classify a response header name (bytes are latin-1), remembering it per spelling."""
+    kind = _kinds.get(name)
+    if kind is None:
+        lower = (name.decode("latin-1") if isinstance(name, bytes) else name).lower()
+        if lower == "vary":
+            kind = VARY
+        elif lower.startswith(_CORS_PREFIX):
+            kind = CORS
         else:
-            merged += decision.cors_headers
-        vary = decision.vary
-        if app_vary:
-            if vary == "Origin":  # the common case: the remembered merge saves a call
-                app_vary = self._varies.get(app_vary) or self.vary_with_origin(app_vary)
-            elif vary:  # a preflight the application answers (preflight_continue)
-                app_vary = merge_vary(app_vary, vary)
-            merged.append(("Vary", app_vary))
-        elif vary:
-            merged.append(VARY_ORIGIN if vary == "Origin" else ("Vary", vary))
-        if decision.expose_response_headers:
-            exposed = [
-                name
-                for name, _ in app_headers
-                if kind_of(name) is KEEP and name.lower() not in _NOT_EXPOSABLE
-            ]
-            if exposed:
-                merged.append(("Access-Control-Expose-Headers", ", ".join(exposed)))
-        return merged
+            kind = OWNED if lower in OWNED_NAMES else KEEP
+        if len(_kinds) < HEADER_MEMO_SIZE:
+            _kinds[name] = kind
+            if kind is KEEP:
+                keep_names.add(name)
+    return kind
 
-    def vary_with_origin(self, app_vary: str) -> str:
-        """The application's ``Vary`` value with ``Origin`` added, unless it is there or ``*``
-        is; remembered per value."""
-        merged = self._varies.get(app_vary)
-        if merged is None:
-            present = {token.strip() for token in app_vary.lower().split(",")}
-            merged = app_vary if "*" in present or "origin" in present else f"{app_vary}, Origin"
-            if len(self._varies) < HEADER_MEMO_SIZE:
-                self._varies[app_vary] = merged
-        return merged
 
-    def _first_of_each_owned(self, app_headers: list[Header]) -> list[Header]:
-        """The application's ``Access-Control-*`` headers, each name once (the first): they
-        stand under ``keep_app_cors_headers``, but two Access-Control-Allow-Origin values would
-        make the browser refuse the response."""
-        seen: set[str] = set()
-        kept = []
-        for name, value in app_headers:
-            lower = name.lower()
-            if self.kind(name) is OWNED and lower not in seen:
-                seen.add(lower)
-                kept.append((name, value))
-        return kept
+def merge(app_headers: list[Header], decision: Decision) -> list[Header]:
+    """The application's headers with the decision's merged in, as a new list (the
+    application's may be a shared constant)."""
+    merged: list[Header] = []
+    app_vary = ""
+    app_sets_cors = False
+    for header in app_headers:
+        kind = _kinds.get(header[0]) or kind_of(header[0])
+        if kind is KEEP:
+            merged.append(header)
+        elif kind is VARY:
+            app_vary = f"{app_vary}, {header[1]}" if app_vary else header[1]
+        elif kind is CORS:
+            app_sets_cors = True
+    if app_sets_cors and decision.keep_app_cors_headers:
+        merged += _first_of_each_cors(app_headers)
+        merged += [h for h in decision.cors_headers if kind_of(h[0]) is OWNED]  # debug
+    else:
+        merged += decision.cors_headers
+    vary = decision.vary
+    if app_vary:
+        if vary == "Origin":  # the common case: the remembered merge saves a call
+            app_vary = _varies.get(app_vary) or vary_with_origin(app_vary)
+        elif vary:  # a preflight the application answers (preflight_continue)
+            app_vary = merge_vary(app_vary, vary)
+        merged.append(("Vary", app_vary))
+    elif vary:
+        merged.append(VARY_ORIGIN if vary == "Origin" else ("Vary", vary))
+    if decision.expose_response_headers:
+        exposed = [
+            name
+            for name, _ in app_headers
+            if kind_of(name) is KEEP and name.lower() not in _NOT_EXPOSABLE
+        ]
+        if exposed:
+            merged.append(("Access-Control-Expose-Headers", ", ".join(exposed)))
+    return merged
+
+
+def merge_wire(
+    app_headers: list[tuple[bytes, bytes]], decision: Decision
+) -> list[tuple[bytes, bytes]]:
+    """:func:`merge` for header pairs in bytes, as ASGI carries them (names sent lower-case)."""
+    for name, _ in app_headers:
+        kind_of(name)  # remembers the byte spelling for the adapter's fast path
+    text = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in app_headers]
+    return [
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in merge(text, decision)
+    ]
+
+
+def vary_with_origin(app_vary: str) -> str:
+    """The application's ``Vary`` value with ``Origin`` added, unless it is there or ``*`` is;
+    remembered per value."""
+    merged = _varies.get(app_vary)
+    if merged is None:
+        present = {token.strip() for token in app_vary.lower().split(",")}
+        merged = app_vary if "*" in present or "origin" in present else f"{app_vary}, Origin"
+        if len(_varies) < HEADER_MEMO_SIZE:
+            _varies[app_vary] = merged
+    return merged
 
 
 def merge_vary(app_vary: str, ours: str) -> str:
@@ -159,3 +171,17 @@ def merge_vary(app_vary: str, ours: str) -> str:
         return app_vary
     missing = [token.strip() for token in ours.split(",") if token.strip().lower() not in present]
     return ", ".join([app_vary, *missing])
+
+
+def _first_of_each_cors(app_headers: list[Header]) -> list[Header]:
+    """The application's ``Access-Control-*`` headers, each name once (the first): they stand
+    under ``keep_app_cors_headers``, but two Access-Control-Allow-Origin values would make the
+    browser refuse the response."""
+    seen: set[str] = set()
+    kept = []
+    for name, value in app_headers:
+        lower = name.lower()
+        if kind_of(name) is CORS and lower not in seen:
+            seen.add(lower)
+            kept.append((name, value))
+    return kept

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from cors_wsgi import ConfigError, CORSPolicy
-from cors_wsgi.decision import DECISION_CACHE_SIZE, PolicyDecider
+from cors_wsgi.core import request_facts
+from cors_wsgi.memo import DECISION_CACHE_SIZE, PolicyDecider
 
 from .helpers import RecordingApp, client, cors_headers
 
@@ -134,14 +135,20 @@ BOUND_SECONDS = 0.005  # per decision; measured worst case 0.2 ms (1500 header n
 REGEX_BOUND_SECONDS = 0.1  # the policy's own cubic regex on a 300-character Origin: ~14 ms
 
 
+def preflight_facts(origin: str, method: str, headers: str = "") -> dict[str, str]:
+    """A preflight's request facts, as a WSGI environ has them."""
+    asked = {"Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers}
+    return request_facts("OPTIONS", origin, asked)
+
+
 @pytest.mark.parametrize(
     "decide",
     [
-        pytest.param(lambda p: p.actual("https://" + "a" * 65536 + ".example.com"), id="64 KiB Origin"),
-        pytest.param(lambda p: p.actual("https://" + "a." * 140 + "example.org"), id="many labels"),
-        pytest.param(lambda p: p.preflight(APP, "GET", "x" * 65536), id="64 KiB request headers"),
-        pytest.param(lambda p: p.preflight(APP, "GET", ",".join(f"x-h{i}" for i in range(1500))), id="1500 header names"),
-        pytest.param(lambda p: p.preflight("https://" + "a" * 65536, "GET"), id="64 KiB preflight Origin"),
+        pytest.param(lambda p: p.decide(request_facts("GET", "https://" + "a" * 65536 + ".example.com")), id="64 KiB Origin"),
+        pytest.param(lambda p: p.decide(request_facts("GET", "https://" + "a." * 140 + "example.org")), id="many labels"),
+        pytest.param(lambda p: p.decide(preflight_facts(APP, "GET", "x" * 65536)), id="64 KiB request headers"),
+        pytest.param(lambda p: p.decide(preflight_facts(APP, "GET", ",".join(f"x-h{i}" for i in range(1500)))), id="1500 header names"),
+        pytest.param(lambda p: p.decide(preflight_facts("https://" + "a" * 65536, "GET")), id="64 KiB preflight Origin"),
     ],
 )  # fmt: skip
 def test_each_decision_is_bounded(decide: Any) -> None:
@@ -161,7 +168,7 @@ def test_regex_cost_is_bounded_by_the_origin_cap() -> None:
     for _ in range(3):
         decider = PolicyDecider(HOSTILE_POLICY)
         started = time.perf_counter()
-        assert not decider.actual("https://" + "a" * 290).allowed
+        assert not decider.decide(request_facts("GET", "https://" + "a" * 290)).allowed
         best = min(best, time.perf_counter() - started)
     assert best < REGEX_BOUND_SECONDS, f"{best * 1e3:.2f} ms"
 
@@ -195,6 +202,6 @@ def test_hostile_input_decides_in_bounded_time(extra: dict[str, str], method: st
 def test_decision_cache_is_bounded_under_an_origin_spray() -> None:
     decider = PolicyDecider(CORSPolicy(allow_origins=["https://*.example.org"]))
     for i in range(5000):
-        decider.actual(f"https://o{i}.example.org")
-        decider.actual(f"https://evil{i}.example")
+        decider.respond(request_facts("GET", f"https://o{i}.example.org"))
+        decider.respond(request_facts("GET", f"https://evil{i}.example"))
     assert 0 < decider.remembered <= DECISION_CACHE_SIZE

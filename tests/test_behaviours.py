@@ -9,7 +9,7 @@ import pytest
 from webtest import TestApp
 
 from cors_wsgi import CORSMiddleware
-from cors_wsgi.core import Decider, ask_and_decide, request_facts
+from cors_wsgi.core import Decider, request_facts
 
 from .behaviours import BEHAVIOURS, SERVER, Behaviour
 from .helpers import RecordingApp
@@ -71,7 +71,7 @@ def test_behaviour_through_the_core(row: Behaviour) -> None:
     decision = decider.decide(facts)
     if decision.ask is not None:  # allow_origin_func is asked, then the facts decided again
         assert decision.reason == "origin_func_pending"
-        decision = ask_and_decide(decision, facts, decider.decide)
+        decision = decider.decide_asking(facts)
     assert decision.reason == row.reason
     produced = {name.lower(): value for name, value in decision.headers}
     app_names = {name.lower() for name, _ in row.app_headers}

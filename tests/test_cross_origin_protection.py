@@ -10,7 +10,8 @@ from webtest import TestApp
 
 from cors_wsgi import CORSMiddleware, CORSPolicy
 from cors_wsgi.asgi import CORSMiddleware as ASGICORSMiddleware
-from cors_wsgi.core import Decider, ask_and_decide, request_facts
+from cors_wsgi.core import Decider, request_facts
+from cors_wsgi.decision import Action
 
 from .asgi_apps import RecordingASGIApp, request
 from .helpers import RecordingApp
@@ -64,11 +65,9 @@ def test_through_the_core(method: str, site: str | None, origin: str | None, hos
     decider = Decider(PROTECTED)
     headers = {"Sec-Fetch-Site": site} if site else {}
     facts: dict[str, Any] = request_facts(method, origin, headers, path, f"https://{host}")
-    decision = decider.decide(facts)
-    if decision.ask is not None:
-        decision = ask_and_decide(decision, facts, decider.decide)
+    decision = decider.decide_asking(facts)
     assert decision.reason == reason
-    assert decision.answered_here is not passes
+    assert (decision.action is Action.ANSWER) is not passes
 
 
 @pytest.mark.parametrize(("method", "site", "origin", "host", "path", "passes", "reason"), ROWS)
@@ -104,7 +103,7 @@ def test_off_by_default_and_evaluate_tells() -> None:
     unprotected = CORSPolicy(allow_origins=[APP]).evaluate(
         EVIL, "POST", {"Content-Type": "text/plain"}
     )
-    assert unprotected.reason == "origin_not_allowed" and not unprotected.answered_here
+    assert unprotected.reason == "origin_not_allowed" and unprotected.action is not Action.ANSWER
     protected = CORSPolicy(allow_origins=[APP], cross_origin_protection=True)
     refused = protected.evaluate(EVIL, "POST", {"Content-Type": "text/plain",
                                                "Sec-Fetch-Site": "cross-site"})  # fmt: skip

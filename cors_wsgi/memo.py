@@ -1,0 +1,314 @@
+"""The memo in front of :mod:`.rules`: one policy's decisions remembered, per adapter.
+
+:class:`PolicyDecider` is the only place that knows request facts come as an adapter hands
+them: a WSGI environ (text under CGI names, ``HTTP_ORIGIN``) or the ASGI header dict (latin-1
+bytes under lower-case byte names, ``b"origin"``). Repeated origins and preflights are found
+under the raw values without decoding them; a miss decodes once and asks the rules.
+
+Every cache is owned by one decider and bounded by a named constant; when one is full it is
+emptied (cheaper than LRU bookkeeping on the hot path) and refills with what is in use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
+
+from . import rules
+from .decision import Decision, Reason
+from .origin_func import OriginFunc, Verdict
+from .origins import MAX_ORIGIN_LENGTH, server_origin
+
+if TYPE_CHECKING:
+    from .policy import CORSPolicy
+
+__all__ = [
+    "ASGI_KEYS",
+    "DECISION_CACHE_SIZE",
+    "MAX_CACHED_REQUEST_HEADERS",
+    "SERVER_ORIGIN_CACHE_SIZE",
+    "WSGI_KEYS",
+    "FactKeys",
+    "PolicyDecider",
+    "Respond",
+]
+
+#: Distinct origins whose actual-request decisions, and distinct preflights whose decisions,
+#: each :class:`PolicyDecider` remembers. Measured at the bound (``tests/unit/test_memo.py``):
+#: the origin cache of 1,024 origins of the longest remembered length (300 characters) holds
+#: about 0.5 MB; the preflight cache, with keys at the longest remembered
+#: ``Access-Control-Request-Headers`` (1,024 characters), about 7 MB as text and as bytes.
+DECISION_CACHE_SIZE: Final = 1024
+#: Preflights asking for more than this many characters of headers are decided afresh each
+#: time rather than remembered, which bounds the preflight cache's keys.
+MAX_CACHED_REQUEST_HEADERS: Final = 1024
+#: Distinct ``Host`` values whose server origin is remembered, for telling a same-origin
+#: request from a refused one. Servers answer to few names; bounded all the same.
+SERVER_ORIGIN_CACHE_SIZE: Final = 64
+
+Respond = Callable[..., Decision]
+_NOT_ALLOWED: Final = Reason.ORIGIN_NOT_ALLOWED  # an Enum attribute lookup costs ~50 ns
+_PENDING: Final = Reason.ORIGIN_FUNC_PENDING
+_ALLOW: Final = Verdict.ALLOW
+
+
+class FactKeys(NamedTuple):
+    """Where an adapter's request facts keep each request header the core reads. The method,
+    path and scheme are always ``REQUEST_METHOD``, ``SCRIPT_NAME`` + ``PATH_INFO`` and
+    ``wsgi.url_scheme``, and without ``Host`` the server is ``SERVER_NAME``:``SERVER_PORT``."""
+
+    origin: str | bytes
+    request_method: str | bytes
+    request_headers: str | bytes
+    private_network: str | bytes
+    fetch_site: str | bytes
+    host: str | bytes
+
+
+#: A WSGI environ (PEP 3333, RFC 3875 names): the environ is the facts as it is.
+WSGI_KEYS: Final = FactKeys(
+    "HTTP_ORIGIN",
+    "HTTP_ACCESS_CONTROL_REQUEST_METHOD",
+    "HTTP_ACCESS_CONTROL_REQUEST_HEADERS",
+    "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
+    "HTTP_SEC_FETCH_SITE",
+    "HTTP_HOST",
+)
+#: ``dict(scope["headers"])``: ASGI's lower-case byte names, latin-1 byte values.
+ASGI_KEYS: Final = FactKeys(
+    b"origin",
+    b"access-control-request-method",
+    b"access-control-request-headers",
+    b"access-control-request-private-network",
+    b"sec-fetch-site",
+    b"host",
+)
+
+
+def _text(value: str | bytes) -> str:
+    """A header value as text: bytes are latin-1, as HTTP header values are."""
+    return value if isinstance(value, str) else value.decode("latin-1")
+
+
+class PolicyDecider:
+    """Decides requests under one policy, remembering decisions; for one adapter's facts.
+
+    * :attr:`respond` ``(facts, verdict=None)`` is what the adapters call on every request. Its
+      one shortcut: under a policy whose answers do not depend on it, an actual request refused
+      for its origin keeps ``origin_not_allowed`` even when it is same-origin, because the
+      answer is the same (the application's response with ``Vary: Origin``).
+    * :meth:`settle` tells ``same_origin`` apart in such a decision; whatever reads a reason
+      (the refusal log, the WebSocket check) settles first.
+    * :meth:`decide` = ``settle(respond(...))``: for ``evaluate()``, the command line and tests.
+
+    *verdict* is what ``allow_origin_func`` said, after an ``origin_func_pending`` decision
+    (``Action.ASK``). Thread-safe: caches are plain dicts, and an entry is the same whichever
+    thread computes it.
+    """
+
+    __slots__ = (
+        "_actual",
+        "_allowed_by_func",
+        "_keys",
+        "_preflights",
+        "_refused_by_func",
+        "_server_origins",
+        "no_origin",
+        "origin_func",
+        "pending",
+        "policy",
+        "respond",
+        "same_origin",
+    )
+
+    def __init__(self, policy: CORSPolicy, keys: FactKeys = WSGI_KEYS) -> None:
+        self.policy = policy
+        self._keys = keys
+        self.no_origin = rules.no_origin(policy)
+        self.same_origin = rules.same_origin(policy)
+        #: Refused by the function: a verdict of REFUSE or FAIL.
+        self._refused_by_func = {
+            verdict: rules.by_function(policy, "https://x.invalid", verdict)
+            for verdict in (Verdict.REFUSE, Verdict.FAIL)
+        }
+        #: ``allow_origin_func`` with its remembered answers, and what asking it looks like.
+        self.origin_func: OriginFunc | None = None
+        self.pending: Decision | None = None
+        if policy.allow_origin_func is not None:
+            self.origin_func = OriginFunc(
+                policy.allow_origin_func, policy.origin_func_cache_seconds
+            )
+            undecided = rules.by_function(policy, "https://x.invalid", None)
+            self.pending = Decision(
+                False, _PENDING, undecided.headers, ask=self.origin_func
+            )
+        self._actual: dict[str | bytes, Decision] = {}  # by raw Origin
+        self._preflights: dict[tuple[Any, ...], Decision] = {}  # by raw preflight values
+        self._allowed_by_func: dict[str, Decision] = {}  # by Origin; the verdict has a TTL
+        # Host (None when absent) -> (scheme, the server's origin in the Host's type)
+        self._server_origins: dict[str | bytes | None, tuple[str, str | bytes]] = {}
+        # Settled on every request where the answer depends on it: the function's verdict,
+        # write protection, and the debug header (which shows the reason).
+        settled = (
+            policy.allow_origin_func is not None or policy.cross_origin_protection or policy.debug
+        )
+        #: ``respond(facts, verdict=None) -> Decision``: chosen once, so a plain policy pays for
+        #: nothing it does not use.
+        self.respond: Respond = self._respond_settled if settled else self._make_respond()
+
+    def _make_respond(self) -> Respond:
+        """The plain policy's hot path: two dict lookups, no decoding (a closure over locals,
+        which Python reads faster than attributes)."""
+        origin_key, method_key, headers_key, network_key = self._keys[:4]
+        no_origin, actual, preflights = self.no_origin, self._actual, self._preflights
+        actual_miss, preflight_miss = self._actual_miss, self._preflight_miss
+
+        def respond(facts: Mapping[Any, Any], verdict: Verdict | None = None) -> Decision:
+            origin = facts.get(origin_key)
+            if origin is None:  # not a CORS request
+                return no_origin
+            if facts["REQUEST_METHOD"] == "OPTIONS":
+                request_method = facts.get(method_key)
+                if request_method is not None:  # a preflight (rules.is_preflight)
+                    key = (origin, request_method, facts.get(headers_key), facts.get(network_key))
+                    return preflights.get(key) or preflight_miss(key, None)
+            return actual.get(origin) or actual_miss(origin)
+
+        return respond
+
+    def _respond_settled(self, facts: Mapping[Any, Any], verdict: Verdict | None = None) -> Decision:
+        """:func:`rules.decide`'s steps in its order, each remembered where it can be."""
+        keys = self._keys
+        origin = facts.get(keys.origin)
+        method = facts["REQUEST_METHOD"]
+        if origin is None:
+            decision = self.no_origin
+        elif method == "OPTIONS" and facts.get(keys.request_method) is not None:
+            key = (
+                origin,
+                facts[keys.request_method],
+                facts.get(keys.request_headers),
+                facts.get(keys.private_network),
+            )
+            if self.origin_func is not None and self._function_decides(origin):
+                verdict = verdict or self.origin_func.remembered(_text(origin))
+                if verdict is None:
+                    return self.pending  # type: ignore[return-value]  # set with origin_func
+                key = (*key, verdict)  # a preflight never outlives the function's answer
+            return self._preflights.get(key) or self._preflight_miss(key, verdict)
+        else:
+            decision = self._actual.get(origin) or self._actual_miss(origin)
+            if decision.reason is _NOT_ALLOWED:
+                decision = self._settle_refused(decision, origin, facts, verdict)
+        if self.policy.cross_origin_protection:
+            site = facts.get(keys.fetch_site)
+            decision = rules.protect_write(
+                self.policy,
+                decision,
+                method,
+                None if site is None else _text(site),
+                None if origin is None else _text(origin),
+                _text(facts.get(keys.host) or ""),
+            )
+        return decision
+
+    def settle(self, decision: Decision, facts: Mapping[Any, Any]) -> Decision:
+        """*decision*, made by :attr:`respond` for *facts*, with ``same_origin`` told apart."""
+        if decision.reason is _NOT_ALLOWED and not decision.preflight:
+            origin = facts.get(self._keys.origin)
+            if origin is not None and self._is_same_origin(origin, facts):
+                return self.same_origin
+        return decision
+
+    def decide(self, facts: Mapping[Any, Any], verdict: Verdict | None = None) -> Decision:
+        """The settled decision for *facts*: what :func:`rules.decide` answers."""
+        return self.settle(self.respond(facts, verdict), facts)
+
+    def decide_asking(self, facts: Mapping[Any, Any]) -> Decision:
+        """:meth:`decide`, asking ``allow_origin_func`` (and waiting for it) when it must
+        answer first: for synchronous callers that are not serving (``evaluate()``, the CLI)."""
+        decision = self.decide(facts)
+        if decision.ask is not None:
+            verdict = decision.ask.ask(_text(facts[self._keys.origin]))
+            decision = self.decide(facts, verdict)
+        return decision
+
+    @property
+    def remembered(self) -> int:
+        """How many actual-request decisions are remembered now (at most the cache size)."""
+        return len(self._actual)
+
+    # -- misses: the rules, remembered -------------------------------------------------------
+
+    def _actual_miss(self, origin: str | bytes) -> Decision:
+        decision = rules.by_fixed_entries(self.policy, _text(origin))
+        if len(origin) <= MAX_ORIGIN_LENGTH:  # oversized values are never remembered
+            if len(self._actual) >= DECISION_CACHE_SIZE:
+                self._actual.clear()
+            self._actual[origin] = decision
+        return decision
+
+    def _preflight_miss(self, key: tuple[Any, ...], verdict: Verdict | None) -> Decision:
+        origin, method, requested, network = key[:4]
+        decision = rules.decide_preflight(
+            self.policy,
+            _text(origin),
+            _text(method),
+            _text(requested or ""),
+            network is not None and _text(network) == "true",
+            verdict,
+        )
+        if len(requested or "") <= MAX_CACHED_REQUEST_HEADERS and len(origin) <= MAX_ORIGIN_LENGTH:
+            if len(self._preflights) >= DECISION_CACHE_SIZE:
+                self._preflights.clear()
+            self._preflights[key] = decision
+        return decision
+
+    def _function_decides(self, origin: str | bytes) -> bool:
+        """True when *origin* is left to ``allow_origin_func``: valid, not ``null``, and not
+        allowed by the fixed entries (junk never reaches a database)."""
+        decision = self._actual.get(origin) or self._actual_miss(origin)
+        return decision.reason is _NOT_ALLOWED and origin not in ("null", b"null")
+
+    def _settle_refused(
+        self,
+        decision: Decision,
+        origin: str | bytes,
+        facts: Mapping[Any, Any],
+        verdict: Verdict | None,
+    ) -> Decision:
+        """An origin the fixed entries refuse: same origin, else the function's verdict."""
+        if self._is_same_origin(origin, facts):
+            return self.same_origin
+        if self.origin_func is None:
+            return decision
+        text = _text(origin)
+        verdict = verdict or self.origin_func.remembered(text)
+        if verdict is None:
+            return self.pending if text != "null" else decision  # type: ignore[return-value]
+        if verdict is _ALLOW:
+            allowed = self._allowed_by_func.get(text)
+            if allowed is None:
+                allowed = rules.by_function(self.policy, text, verdict)
+                if len(self._allowed_by_func) >= DECISION_CACHE_SIZE:
+                    self._allowed_by_func.clear()
+                self._allowed_by_func[text] = allowed
+            return allowed
+        return self._refused_by_func[verdict]
+
+    def _is_same_origin(self, origin: str | bytes, facts: Mapping[Any, Any]) -> bool:
+        keys = self._keys
+        site = facts.get(keys.fetch_site)
+        if site is not None and _text(site) == "same-origin":
+            return True
+        host = facts.get(keys.host)
+        scheme = facts.get("wsgi.url_scheme", "http")
+        known = self._server_origins.get(host)
+        if known is None or known[0] != scheme:
+            named = host or f"{facts.get('SERVER_NAME')}:{facts.get('SERVER_PORT')}"
+            text = server_origin(scheme, _text(named))
+            known = (scheme, text.encode("latin-1") if isinstance(origin, bytes) else text)
+            if len(self._server_origins) >= SERVER_ORIGIN_CACHE_SIZE:
+                self._server_origins.clear()
+            self._server_origins[host] = known
+        return origin == known[1]
