@@ -10,6 +10,7 @@ only translates (https://asgi.readthedocs.io/en/latest/specs/).
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -35,6 +36,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 #: The request headers the core reads (memo.ASGI_KEYS), for joining repeated fields.
 _READ: Final = frozenset(ASGI_KEYS)
 # Module names for the members: an Enum attribute lookup costs about 50 ns.
+_DEBUG: Final = logging.DEBUG
 _PASS: Final = Action.PASS
 _ANSWER: Final = Action.ANSWER
 _MERGE: Final = Action.MERGE
@@ -130,12 +132,11 @@ class CORSMiddleware(MiddlewareBase):
             return
         decision = self._respond(facts)
         if not decision.plain:  # refused, answered here, unrouted, merged, or to be asked
-            decider = self.decider  # read once: a reconfiguration meanwhile cannot mix policies
+            decider = self.decider
             if decision.action is _ASK:  # allow_origin_func answers first (not remembered)
                 decision = await self._ask(decider, decision, facts)
-            origin = facts.get(b"origin")
-            if (decision.refused or decision.action is _PASS) and origin is not None:
-                decider.log_refusal(decision, facts, origin)
+            if (decision.refused or decision.action is _PASS) and logger.isEnabledFor(_DEBUG):
+                decider.log_refusal(decision, facts)
             action = decision.action
             if action is _PASS:
                 await self.app(scope, receive, send)
@@ -210,7 +211,8 @@ class CORSMiddleware(MiddlewareBase):
             if decision.action is _ASK:
                 decision = await self._ask(decider, decision, facts)
             if decision.refused:  # settled: a same-origin handshake is no refusal
-                decider.log_refusal(decision, facts, origin)
+                if logger.isEnabledFor(_DEBUG):
+                    decider.log_refusal(decision, facts)
                 # Close before accepting: the server answers the handshake with HTTP 403.
                 message = await receive()
                 if message["type"] == "websocket.connect":

@@ -13,11 +13,10 @@ a dict of bytes. Only what a decision needs is read, and only when it needs it.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from ._log import log_refusal, logger
+from ._log import log_refusal
 from .decision import Decision, Reason
 from .errors import ConfigError, Problem
 from .fetch import NORMALISED_METHODS, preflight_reasons, unsafe_header_names
@@ -47,7 +46,6 @@ Config = PolicyLike | Sequence[tuple[PathPattern, PolicyLike]]
 ROUTE_CACHE_SIZE: Final = 1024
 NO_POLICY_FOR_PATH: Final = Decision(False, Reason.NO_POLICY_FOR_PATH)
 _NO_ROUTE: Final = object()
-_DEBUG: Final = logging.DEBUG
 
 
 class Decider:
@@ -123,14 +121,14 @@ class Decider:
             decision = self.decide(facts, verdict)
         return decision
 
-    def log_refusal(self, decision: Decision, facts: Mapping[Any, Any], origin: Any) -> None:
+    def log_refusal(self, decision: Decision, facts: Mapping[Any, Any]) -> None:
         """Log a refused (or unrouted) request at DEBUG, settled first so that a same-origin
-        request is never logged as refused. Call only when *origin* is not None."""
-        if logger.isEnabledFor(_DEBUG):
-            decision = self.settle(decision, facts)
-            if decision.refused or decision.reason is Reason.NO_POLICY_FOR_PATH:
-                path = facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", "")
-                log_refusal(decision.reason, decision.detail, facts["REQUEST_METHOD"], path, origin)
+        request is never logged as refused. Callers test ``logger.isEnabledFor(DEBUG)`` first."""
+        decision = self.settle(decision, facts)
+        if decision.refused or decision.reason is Reason.NO_POLICY_FOR_PATH:
+            path = facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", "")
+            origin = facts.get(self._keys.origin, "")
+            log_refusal(decision.reason, decision.detail, facts["REQUEST_METHOD"], path, origin)
 
     @property
     def remembered(self) -> int:

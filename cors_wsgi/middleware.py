@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+import logging
+
 from ._log import APP_ERROR, logger, sanitise
 from .core import MiddlewareBase, is_async_callable, wrong_kind_of_app
 from .decision import Action
@@ -32,10 +34,11 @@ if TYPE_CHECKING:
 __all__ = ["CORSMiddleware"]
 
 _NO_BODY: Final[tuple[bytes, ...]] = ()
+_DEBUG: Final = logging.DEBUG
 # Module names for the members: an Enum attribute lookup costs about 50 ns.
+_ADD: Final = Action.ADD
 _PASS: Final = Action.PASS
 _ANSWER: Final = Action.ANSWER
-_MERGE: Final = Action.MERGE
 _ASK: Final = Action.ASK
 
 
@@ -109,20 +112,18 @@ class CORSMiddleware(MiddlewareBase):
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         decision = self._respond(environ)  # the environ is the core's request facts as it is
         if not decision.plain:  # refused, answered here, unrouted, merged, or to be asked
-            decider = self.decider  # read once: a reconfiguration meanwhile cannot mix policies
             if decision.action is _ASK:  # allow_origin_func answers first (not remembered)
-                decision = decider.decide_asking(environ)
-            origin = environ.get("HTTP_ORIGIN")
-            if (decision.refused or decision.action is _PASS) and origin is not None:
-                decider.log_refusal(decision, environ, origin)
+                decision = self.decider.decide_asking(environ)
+            if (decision.refused or decision.action is _PASS) and logger.isEnabledFor(_DEBUG):
+                self.decider.log_refusal(decision, environ)
             action = decision.action
-            if action is _PASS:
-                return self.app(environ, start_response)
-            if action is _ANSWER:
-                start_response(decision.answer_status, list(decision.answer_headers))
-                return _NO_BODY
-            if action is _MERGE:
-                return self._call_app(environ, merging(start_response, decision))
+            if action is not _ADD:  # an actual request refused for its origin goes on as ADD
+                if action is _PASS:
+                    return self.app(environ, start_response)
+                if action is _ANSWER:
+                    start_response(decision.answer_status, list(decision.answer_headers))
+                    return _NO_BODY
+                return self._call_app(environ, merging(start_response, decision))  # MERGE
         extra = decision.header_list
 
         def cors_start_response(

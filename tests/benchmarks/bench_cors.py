@@ -62,6 +62,13 @@ KINDS: dict[str, tuple[str, str, dict[str, str]]] = {
 }  # fmt: skip
 #: The kinds every cors_wsgi stack is timed on ("i" needs a policy with allow_origin_func).
 STATIC_KINDS = tuple("abcdefgh")
+#: Per-path policies: two prefix routes, the request on the second.
+PER_PATH_KINDS = ("a", "b", "c", "d")
+
+
+def per_path(options: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Two prefix routes; every benchmark request ("/") is governed by the second."""
+    return [("/admin/*", {"allow_origins": []}), ("/*", options)]
 PEER_KINDS = ("a", "b", "c")
 TEN_HEADERS = [f"x-h{i}" for i in range(8)] + HEADERS
 
@@ -423,7 +430,7 @@ def summary(stacks: list[Stack], results: Results) -> None:
             continue
         cells = [f"{results.ratio(stack, k, reference, k):.2f}" for k in PEER_KINDS]
         print(f"| {stack.name} | " + " | ".join(cells) + " |")
-    for ours in (s for s in stacks if s.name.startswith("cors_wsgi")):
+    for ours in (s for s in stacks if s.name.startswith("cors_wsgi") and "e" in s.kinds):
         print(f"\n{ours.name} kinds d-h, as a multiple of the hand-written minimum's (b) or (c):\n")
         print("| kind | overhead µs | ratio |")
         print("|---|---|---|")
@@ -439,10 +446,12 @@ def summary(stacks: list[Stack], results: Results) -> None:
 ASGI_KINDS = ("a", "b", "c", "d")
 
 
-def asgi_stacks(missing: list[str]) -> list[Stack]:
-    """Bare ASGI app, hand-written ASGI minimum, cors_wsgi's ASGI middleware, and Starlette's
-    CORSMiddleware, each directly around the same bare ASGI app."""
+def asgi_stacks(missing: list[str], old: Any = None) -> list[Stack]:
+    """Bare ASGI app, hand-written ASGI minimum, cors_wsgi's ASGI middleware (single policy and
+    per-path; and the baseline's, given *old*), and Starlette's CORSMiddleware, each directly
+    around the same bare ASGI app."""
     policy = cors_wsgi_policy()
+    options = policy.options()
     stacks = [
         asgi_stack("bare ASGI app", bare_asgi_app, "bare ASGI app", ASGI_KINDS),
         asgi_stack(
@@ -454,7 +463,24 @@ def asgi_stacks(missing: list[str]) -> list[Stack]:
         asgi_stack(
             "cors_wsgi ASGI", ASGICORSMiddleware(bare_asgi_app, policy), "bare ASGI app", ASGI_KINDS
         ),
+        asgi_stack(
+            "cors_wsgi ASGI per-path",
+            ASGICORSMiddleware(bare_asgi_app, per_path(options)),
+            "bare ASGI app",
+            PER_PATH_KINDS,
+        ),
     ]
+    if old is not None:
+        old_asgi = importlib.import_module("cors_wsgi_baseline.asgi").CORSMiddleware
+        stacks.append(
+            asgi_stack("cors_wsgi ASGI baseline", old_asgi(bare_asgi_app, old.CORSPolicy(**options)),
+                       "bare ASGI app", ASGI_KINDS)  # fmt: skip
+        )
+        stacks.append(
+            asgi_stack("cors_wsgi ASGI baseline per-path",
+                       old_asgi(bare_asgi_app, per_path(options)), "bare ASGI app",
+                       PER_PATH_KINDS)  # fmt: skip
+        )
     try:
         from starlette.middleware.cors import CORSMiddleware as StarletteCORS
 
@@ -481,6 +507,53 @@ def asgi_summary(stacks: list[Stack], results: Results) -> None:
     print("\n(overhead µs: " + "; ".join(
         f"{s.name} " + ", ".join(f"{k} {results.overhead(s, k) * 1e6:.2f}" for k in ASGI_KINDS)
         for s in stacks if s.baseline != s.name) + ")")  # fmt: skip
+
+
+#: Section 4 of the design targets: (stack, kind, reference stack, reference kind, limit).
+WSGI_MIN, ASGI_MIN = "hand-written minimum", "hand-written ASGI minimum"
+TARGETS = [
+    ("cors_wsgi", "a", WSGI_MIN, "a", 1.4),
+    ("cors_wsgi", "b", WSGI_MIN, "b", 1.3),
+    ("cors_wsgi", "e", WSGI_MIN, "b", 1.3),
+    ("cors_wsgi", "f", WSGI_MIN, "b", 1.3),
+    ("cors_wsgi", "c", WSGI_MIN, "c", 0.55),
+    ("cors_wsgi", "g", WSGI_MIN, "c", 0.55),
+    ("cors_wsgi", "d", WSGI_MIN, "b", 1.4),
+    ("cors_wsgi", "h", WSGI_MIN, "b", 2.1),
+    ("cors_wsgi per-path", "b", WSGI_MIN, "b", 1.6),
+    ("cors_wsgi ASGI", "a", ASGI_MIN, "a", 1.5),
+    ("cors_wsgi ASGI", "b", ASGI_MIN, "b", 1.5),
+    ("cors_wsgi ASGI", "c", ASGI_MIN, "c", 1.0),
+    ("cors_wsgi ASGI", "d", ASGI_MIN, "d", 1.6),
+    ("cors_wsgi ASGI per-path", "b", ASGI_MIN, "b", 1.6),
+]
+
+
+def targets(wsgi: list[Stack], wsgi_results: Results, asgi: list[Stack],
+            asgi_results: Results) -> None:  # fmt: skip
+    """Each target ratio of this run, with the baseline's beside it when one was given, and
+    cors_wsgi ASGI against half of Starlette's."""
+    by_name = {s.name: (s, wsgi_results) for s in wsgi} | {s.name: (s, asgi_results) for s in asgi}
+    print("\nTargets: overhead as a multiple of the hand-written minimum's (same run):\n")
+    print("| stack | kind | ref | ratio | limit | baseline |")
+    print("|---|---|---|---|---|---|")
+    for name, kind, ref_name, ref_kind, limit in TARGETS:
+        stack, results = by_name[name]
+        reference = by_name[ref_name][0]
+        ratio = results.ratio(stack, kind, reference, ref_kind)
+        old = by_name.get(name.replace("cors_wsgi", "cors_wsgi baseline", 1)
+                          if "ASGI" not in name else name.replace("ASGI", "ASGI baseline", 1))
+        before = f"{results.ratio(old[0], kind, reference, ref_kind):.2f}" if old else "-"
+        mark = "ok" if ratio <= limit else "OVER"
+        print(f"| {name} | {kind} | {ref_kind} | {ratio:.2f} {mark} | {limit} | {before} |")
+    if "Starlette CORSMiddleware" in by_name:
+        starlette, reference = by_name["Starlette CORSMiddleware"][0], by_name[ASGI_MIN][0]
+        ours = by_name["cors_wsgi ASGI"][0]
+        for kind in ASGI_KINDS:
+            mine = asgi_results.ratio(ours, kind, reference, kind)
+            theirs = asgi_results.ratio(starlette, kind, reference, kind)
+            mark = "ok" if mine <= theirs / 2 else "OVER"
+            print(f"ASGI ({kind}): cors_wsgi {mine:.2f}, Starlette {theirs:.2f}: {mark}")
 
 
 # -- scale, cache and streaming ----------------------------------------------------------------
@@ -644,6 +717,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PACKAGE_DIR",
         help="also time another checkout's cors_wsgi package directory (before/after)",
     )
+    parser.add_argument(
+        "--targets-only", action="store_true", help="only the tables of the speed targets"
+    )
     args = parser.parse_args(argv)
     rounds = args.rounds or (1 if args.quick else 7)
     target = 0.005 if args.quick else 0.1  # seconds per measurement
@@ -660,13 +736,28 @@ def main(argv: list[str] | None = None) -> int:
             ("a", "b", "c", "d"),  # it cannot do e-h correctly
         ),
         wsgi_stack("cors_wsgi", CORSMiddleware(bare_app, FULL_POLICY), "bare WSGI app"),
+        wsgi_stack(
+            "cors_wsgi per-path",
+            CORSMiddleware(bare_app, per_path(FULL_OPTIONS)),
+            "bare WSGI app",
+            PER_PATH_KINDS,
+        ),
     ]
+    old = None
     if args.baseline:
         old = load_baseline(args.baseline)
         old_policy = old.CORSPolicy(**FULL_OPTIONS)
         stacks.append(
             wsgi_stack(
                 "cors_wsgi baseline", old.CORSMiddleware(bare_app, old_policy), "bare WSGI app"
+            )
+        )
+        stacks.append(
+            wsgi_stack(
+                "cors_wsgi baseline per-path",
+                old.CORSMiddleware(bare_app, per_path(FULL_OPTIONS)),
+                "bare WSGI app",
+                PER_PATH_KINDS,
             )
         )
     stacks += peer_stacks(missing)
@@ -678,10 +769,14 @@ def main(argv: list[str] | None = None) -> int:
     results = run(stacks, rounds, target)
     print_table(stacks, results, rounds)
     summary(stacks, results)
-    asgi = asgi_stacks(missing)
+    asgi = asgi_stacks(missing, old)
     for stack in asgi:
         verify(stack)
-    asgi_summary(asgi, run(asgi, rounds, target))
+    asgi_results = run(asgi, rounds, target)
+    asgi_summary(asgi, asgi_results)
+    targets(stacks, results, asgi, asgi_results)
+    if args.targets_only:
+        return 0
     scale(rounds, target)
     origin_func_costs(rounds, target)
     protection_costs(rounds, target)
