@@ -119,7 +119,7 @@ class CORSMiddleware(MiddlewareBase):
             _join_repeated(facts, headers)
         # ASGI's path already holds root_path (it is SCRIPT_NAME + PATH_INFO). A WebSocket
         # handshake is a GET from an http(s) page.
-        facts["REQUEST_METHOD"] = scope.get("method", "GET")
+        facts["REQUEST_METHOD"] = scope["method"] if kind == "http" else "GET"
         facts["PATH_INFO"] = scope["path"]
         scheme = scope.get("scheme")
         if scheme is not None and scheme != "http":
@@ -132,19 +132,23 @@ class CORSMiddleware(MiddlewareBase):
             return
         decision = self._respond(facts)
         if not decision.plain:  # refused, answered here, unrouted, merged, or to be asked
-            decider = self.decider
             if decision.action is _ASK:  # allow_origin_func answers first (not remembered)
-                decision = await self._ask(decider, decision, facts)
+                decision = await self._ask(self.decider, decision, facts)
             if (decision.refused or decision.action is _PASS) and logger.isEnabledFor(_DEBUG):
-                decider.log_refusal(decision, facts)
+                self.decider.log_refusal(decision, facts)
             action = decision.action
+            if action is _ANSWER:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": decision.answer_code,
+                        "headers": list(decision.wire_answer_headers),
+                    }
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
             if action is _PASS:
                 await self.app(scope, receive, send)
-                return
-            if action is _ANSWER:
-                start = {"type": "http.response.start", "status": decision.answer_code}
-                await send({**start, "headers": list(decision.wire_answer_headers)})
-                await send({"type": "http.response.body", "body": b""})
                 return
         merge_always = decision.action is _MERGE  # the response's names are listed
         extra = decision.wire_headers
