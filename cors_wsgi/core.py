@@ -20,9 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any
 
-from .decision import NO_POLICY_FOR_PATH, Decision, PolicyDecider, Reason
+from .decision import NO_POLICY_FOR_PATH, Decision, PolicyDecider
 from .errors import ConfigError, Problem
-from .fetch import NORMALISED_METHODS, preflight_reasons, unsafe_header_names
 from .options import is_async_callable
 from .origin_func import ORIGIN_VERDICT
 from .policy import CORSPolicy
@@ -104,33 +103,9 @@ class Decider:
         request_origin: str | None = None,
     ) -> Decision:
         """Decide what a browser's request would get (see :meth:`CORSPolicy.evaluate`)."""
-        found = {name.lower(): value for name, value in (request_headers or {}).items()}
-        verdict: dict[str, Any] = {}  # allow_origin_func's answer, asked once for both
+        from .browser import asking, simulate  # the browser model builds on the core
 
-        def decide(facts: dict[str, Any]) -> Decision:
-            facts.update(verdict)
-            decision = self.decide(facts)
-            if decision.ask is not None:
-                decision = ask_and_decide(decision, facts, self.decide)
-                verdict[ORIGIN_VERDICT] = facts[ORIGIN_VERDICT]
-            return decision
-
-        if not (method == "OPTIONS" and "access-control-request-method" in found):
-            method = method.upper() if method.upper() in NORMALISED_METHODS else method
-            # Access-Control-* and Sec-* are the browser's own (Fetch: forbidden request headers).
-            page_headers = [
-                (n, v) for n, v in found.items() if not n.startswith(("access-", "sec-"))
-            ]
-            if preflight_reasons(method, page_headers):
-                names = ",".join(unsafe_header_names(page_headers))
-                preflight_headers = {"access-control-request-method": method}
-                if names:
-                    preflight_headers["access-control-request-headers"] = names
-                facts = request_facts("OPTIONS", origin, preflight_headers, path, request_origin)
-                preflight = decide(facts)
-                if preflight.refused or preflight.reason is Reason.NO_POLICY_FOR_PATH:
-                    return preflight
-        return decide(request_facts(method, origin, found, path, request_origin))
+        return simulate(asking(self.decide), origin, method, request_headers, path, request_origin)
 
 
 class MiddlewareConfig:

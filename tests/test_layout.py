@@ -12,12 +12,13 @@ from .servers import PROJECT
 PACKAGE = PROJECT / "cors_wsgi"
 #: Bottom to top: a module may import (at module level) only modules of lower layers.
 LAYERS = [
-    {"errors", "_regex", "fetch", "_log", "migrate"},
+    {"errors", "_regex", "_http", "_log", "migrate"},
     {"origins"},
     {"options"},
     {"policy", "origin_func"},
     {"decision", "routes"},
     {"core", "response"},
+    {"browser"},  # the browser model: above the core, below the adapters
     {"middleware", "asgi"},  # the adapters: siblings, never each other
     {"paste", "cli"},
     {"__init__", "__main__"},
