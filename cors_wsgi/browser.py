@@ -399,8 +399,9 @@ def simulate(
     if is_same_origin(origin, request_origin, found.get("sec-fetch-site")):
         return as_same_origin(decide(actual))
     page_headers = [(n, v) for n, v in found.items() if not is_forbidden_request_header(n, v)]
-    if preflight_reasons(method, page_headers):
-        asked = preflight_request_headers(method, unsafe_header_names(page_headers))
+    unsafe = unsafe_header_names(page_headers)
+    if method not in SAFELISTED_METHODS or unsafe:  # as preflight_reasons(), computed once
+        asked = preflight_request_headers(method, unsafe)
         preflight = decide(request_facts("OPTIONS", origin, asked, path, request_origin))
         if preflight.refused or preflight.reason is Reason.NO_POLICY_FOR_PATH:
             return preflight
