@@ -12,9 +12,11 @@ Public API:
 
 * the safelists: :func:`is_safelisted_header`, :func:`unsafe_headers`,
   :func:`unsafe_header_names`, :func:`preflight_reasons`, :func:`parse_single_range`,
-  :func:`mime_essence`, :func:`is_forbidden_request_header`, :func:`normalise_method`;
+  :func:`mime_essence`, :func:`unsafe_value`, :func:`is_forbidden_request_header`,
+  :func:`normalise_method`;
 * same-origin: :func:`is_same_origin`, :func:`url_origin`, :func:`browser_fetch_site`;
-* the simulation behind ``evaluate()``: :func:`simulate` and :func:`asking`;
+* the simulation behind ``evaluate()``: :func:`simulate`, :func:`asking`,
+  :func:`as_same_origin`, :func:`preflight_request_headers`;
 * the browser's checks: :class:`Check`, :class:`Difference`, :data:`DIFFERENCES`,
   :func:`check_allow_origin`, :func:`check_preflight`, :func:`until_first_failure`;
 * the exchanges of ``explain`` and ``probe``: :class:`BrowserRequest`, :class:`Exchange`,
@@ -47,6 +49,8 @@ __all__ = [
     "ASSUMED_FETCH_SITE",
     "DIFFERENCES",
     "ENGINES",
+    "MAX_SAFELISTED_TOTAL",
+    "MAX_SAFELISTED_VALUE",
     "NORMALISED_METHODS",
     "REFUSED_WRITE",
     "SAFELISTED_CONTENT_TYPES",
@@ -60,6 +64,7 @@ __all__ = [
     "Exchange",
     "Outcome",
     "Send",
+    "as_same_origin",
     "asking",
     "browser_fetch_site",
     "check_allow_origin",
@@ -74,12 +79,14 @@ __all__ = [
     "outcome",
     "parse_single_range",
     "preflight_reasons",
+    "preflight_request_headers",
     "probe_exchanges",
     "server_fix",
     "simulate",
     "smallest_fix",
     "unsafe_header_names",
     "unsafe_headers",
+    "unsafe_value",
     "until_first_failure",
     "url_origin",
 ]

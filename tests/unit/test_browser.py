@@ -316,8 +316,14 @@ WILDCARD_HEADERS = [
 ]
 
 
+#: The Access-Control-Request-Headers of each preflight wildcard_app received.
+ASKED: list[str] = []
+
+
 def wildcard_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
     """A server that answers every request, preflights included, with wildcards."""
+    if environ["REQUEST_METHOD"] == "OPTIONS":
+        ASKED.append(environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", ""))
     start_response("200 OK", [("Content-Type", "text/plain"), *WILDCARD_HEADERS])
     return [b"ok"]
 
@@ -414,3 +420,12 @@ def test_preflight_allow_headers_check(
     checks = browser.check_preflight(APP, "GET", names, credentials, 200, headers)
     assert checks[-1].name == f"Access-Control-Allow-Headers: {names[-1]}"
     assert (checks[-1].passed, checks[-1].standard_passed) == (passed, standard_passed)
+
+
+def test_probe_asks_for_the_unsafe_names_lower_cased_sorted_unique(wildcard_server: str) -> None:
+    headers = ["X-B: 1", "x-a: 1", "X-A: 2", "Range: bytes=0-", 'Accept: text/"x"', "Cookie: a=b"]
+    argv = ["probe", wildcard_server + "/x", "--origin", APP, "--preflight-only"]
+    ASKED.clear()
+    code, report = run_json(*argv, *[a for header in headers for a in ("--header", header)])
+    assert code == 0, report
+    assert ASKED == ["accept,x-a,x-b"]  # Range is safelisted, Cookie is the browser's own
