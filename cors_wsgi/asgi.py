@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._log import APP_ERROR, logger, sanitise
 from .core import MiddlewareBase, is_async_callable, wrong_kind_of_app
-from .decision import Action, Reason, encode_headers
+from .decision import Action, encode_headers
 from .memo import ASGI_KEYS
 from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, keep_names, merge_wire
 

@@ -17,27 +17,31 @@ import re
 import socket
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from . import __version__
-from .core import Decider
-from .decision import DEBUG_HEADER, Action, Decision, Reason
-from .errors import ConfigError
-from .fetch import (
-    Check,
-    check_allow_origin,
-    check_preflight,
+from .browser import (
+    ASSUMED_FETCH_SITE,
+    SEC_FETCH_SITES,
+    BrowserRequest,
+    Exchange,
+    asking,
+    browser_fetch_site,
+    explain_exchanges,
     normalise_method,
-    preflight_reasons,
-    unsafe_header_names,
+    outcome,
+    probe_exchanges,
+    server_fix,
+    smallest_fix,
+    url_origin,
 )
-from .core import MiddlewareBase
+from .core import Decider, MiddlewareBase
+from .errors import ConfigError
 from .migrate import PEERS
 from .options import ANY, describe_function, matches_unownable, public_suffix_under, read_ini
-from .origins import explain_bad_origin, is_serialized_origin, server_origin
+from .origins import explain_bad_origin, is_serialized_origin
 from .policy import CORSPolicy
 from .routes import INI_REGEX_PREFIX, PathPattern, load_ini
 
@@ -47,19 +51,6 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 WEBKIT_MAX_AGE, CHROMIUM_MAX_AGE, FIREFOX_MAX_AGE = 600, 7200, 86400
 #: ``package.module:attribute``, the other form of a config argument.
 OBJECT_REFERENCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
-
-
-#: Sec-Fetch-Site's values (Fetch Metadata), for --sec-fetch-site.
-SEC_FETCH_SITES = ("cross-site", "same-site", "same-origin", "none")
-#: What explain assumes the browser sends: it explains a page calling another origin.
-ASSUMED_FETCH_SITE = "cross-site"
-#: The check an exchange fails when cross_origin_protection refused it: the write never ran.
-REFUSED_WRITE = Check(
-    "cross-origin write",
-    False,
-    "the server refused the request (403) before the application ran: cross_origin_protection "
-    "lets only origins the policy allows write from another site",
-)
 
 
 class UsageError(Exception):
@@ -100,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     config_help = (
-        "INI file, or package.module:attribute naming a CORSPolicy, a dict or a CORSMiddleware"
+        "INI file, or package.module:attribute naming a CORSPolicy, a dict or a WSGI or ASGI "
+        "CORSMiddleware"
     )
 
     check = commands.add_parser("check", help="validate a config and print the policy")
@@ -227,7 +219,8 @@ def add_request_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_config(spec: str, section: str) -> CORSPolicy | list[tuple[PathPattern, CORSPolicy]]:
     """The policy or per-path policies named by *spec*: an INI file, or
-    ``package.module:attribute`` naming a CORSPolicy, a dict of options or a CORSMiddleware."""
+    ``package.module:attribute`` naming a CORSPolicy, a dict of options or a WSGI or ASGI
+    CORSMiddleware."""
     if OBJECT_REFERENCE.fullmatch(spec) and not Path(spec).exists():
         return load_object(spec)
     try:
@@ -261,7 +254,10 @@ def load_object(spec: str) -> CORSPolicy | list[tuple[PathPattern, CORSPolicy]]:
     if isinstance(target, dict):
         return CORSPolicy.from_dict(target)
     kind = type(target).__name__
-    raise UsageError(f"{spec} is of type {kind}; expected a CORSPolicy, a dict or a CORSMiddleware")
+    raise UsageError(
+        f"{spec} is of type {kind}; expected a CORSPolicy, a dict or a CORSMiddleware "
+        "(WSGI or ASGI)"
+    )
 
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
@@ -411,261 +407,74 @@ def policy_warnings(policy: CORSPolicy) -> list[dict[str, str]]:
 # -- explain --------------------------------------------------------------------------------------
 
 
-@dataclass
-class Exchange:
-    """One request/response as the browser sees it, and the checks it ran."""
-
-    request: str
-    status: int
-    headers: list[tuple[str, str]]
-    checks: list[Check] = field(default_factory=list)
-    reason: str = ""
-
-    @property
-    def passed(self) -> bool:
-        return all(check.passed for check in self.checks)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "request": self.request,
-            "status": self.status,
-            "headers": [list(h) for h in self.headers],
-            "checks": [check.as_dict() for check in self.checks],
-            "passed": self.passed,
-            **({"reason": self.reason} if self.reason else {}),
-        }
-
-
-@dataclass
-class BrowserRequest:
-    """What the page asks for, as a browser would send it."""
-
-    origin: str
-    method: str
-    headers: list[tuple[str, str | None]]
-    credentials: bool
-    #: What the browser says in Sec-Fetch-Site; None when it sends none.
-    fetch_site: str | None
-
-    @classmethod
-    def from_args(cls, args: argparse.Namespace) -> BrowserRequest:
-        headers: list[tuple[str, str | None]] = []
-        for item in args.header:
-            name, sep, value = item.partition(":")
-            headers.append((name.strip(), value.strip() if sep else None))
-        site = args.sec_fetch_site or ASSUMED_FETCH_SITE
-        return cls(
-            args.origin, normalise_method(args.method), headers, args.credentials,
-            None if site == "absent" else site,
-        )  # fmt: skip
-
-    def actual_checks(
-        self, headers: list[tuple[str, str]], *, same_origin: bool, refused_write: bool
-    ) -> list[Check]:
-        """The browser's checks of the actual request's response: none from the server's own
-        origin; the failed write when cross_origin_protection refused it."""
-        checks = []
-        if not same_origin:
-            checks = check_allow_origin(
-                self.origin, self.credentials, lowered(headers), preflight=False
-            )
-        return [*checks, REFUSED_WRITE] if refused_write else checks
-
-    def site_headers(self) -> dict[str, str]:
-        return {"Sec-Fetch-Site": self.fetch_site} if self.fetch_site else {}
-
-    @property
-    def preflight_reasons(self) -> list[str]:
-        return preflight_reasons(self.method, self.headers)
-
-    @property
-    def unsafe_names(self) -> list[str]:
-        return unsafe_header_names(self.headers)
-
-    def preflight_headers(self) -> dict[str, str]:
-        headers = {"Origin": self.origin, "Access-Control-Request-Method": self.method}
-        if self.unsafe_names:
-            headers["Access-Control-Request-Headers"] = ",".join(self.unsafe_names)
-        return {**headers, **self.site_headers()}
-
-    def actual_headers(self) -> dict[str, str]:
-        sent = {name: value or "x" for name, value in self.headers}
-        has_type = any(name.lower() == "content-type" for name in sent)
-        if self.method not in ("GET", "HEAD") and not has_type:
-            sent["Content-Type"] = "text/plain;charset=UTF-8"  # what fetch() sends for a string
-        return {**sent, "Origin": self.origin, **self.site_headers()}
+def request_from_args(args: argparse.Namespace) -> BrowserRequest:
+    """The page's request named by --origin, --method, --header, --credentials and
+    --sec-fetch-site (explain assumes cross-site)."""
+    headers: list[tuple[str, str | None]] = []
+    for item in args.header:
+        name, sep, value = item.partition(":")
+        headers.append((name.strip(), value.strip() if sep else None))
+    site = args.sec_fetch_site or ASSUMED_FETCH_SITE
+    return BrowserRequest(
+        args.origin, normalise_method(args.method), headers, args.credentials,
+        None if site == "absent" else site, same_origin=site == "same-origin",
+    )  # fmt: skip
 
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
-    request = BrowserRequest.from_args(args)
+    request = request_from_args(args)
     decider = Decider(load_config(args.config, args.section))
-    exchanges: list[Exchange] = []
-    decisions: list[Decision] = []
-    if request.preflight_reasons:
-        decision = decider.evaluate(
-            request.origin, "OPTIONS", request.preflight_headers(), args.path
-        )
-        decisions.append(decision)
-        status = 200 if decision.allowed else 403
-        if decision.reason == Reason.NO_POLICY_FOR_PATH:
-            status = 200  # the application answers; cors_wsgi adds nothing
-        exchange = Exchange(f"OPTIONS {args.path} (preflight)", status, list(decision.headers))
-        exchange.checks = check_preflight(
-            request.origin, request.method, request.unsafe_names, request.credentials,
-            status, lowered(exchange.headers),
-        )  # fmt: skip
-        exchange.reason = decision.reason + (f" {decision.detail}" if decision.detail else "")
-        exchanges.append(exchange)
-    if not exchanges or exchanges[-1].passed:
-        decision = decider.evaluate(
-            request.origin, request.method, request.site_headers(), args.path
-        )
-        decisions.append(decision)
-        # Refused by cross_origin_protection: the middleware answers, the app never runs.
-        status = decision.answer_code if decision.action is Action.ANSWER else 200
-        exchange = Exchange(f"{request.method} {args.path}", status, list(decision.headers))
-        exchange.checks = request.actual_checks(
-            exchange.headers,
-            same_origin=decision.reason == Reason.SAME_ORIGIN,
-            refused_write=decision.reason == Reason.CROSS_ORIGIN_REQUEST_REFUSED,
-        )
-        exchange.reason = decision.reason
-        exchanges.append(exchange)
-    allowed = all(exchange.passed for exchange in exchanges)
+    exchanges = explain_exchanges(asking(decider.decide), request, args.path)
+    result = outcome(exchanges)
     policy = decider.policy_for_path(args.path)
-    fix = "" if allowed else smallest_fix(request, decisions[-1], policy, args.path)
-    return report_exchanges(args, out, request, exchanges, allowed, fix)
-
-
-def smallest_fix(
-    request: BrowserRequest, decision: Decision, policy: CORSPolicy | None, path: str
-) -> str:
-    """The one config change that would let this request through (or why none will)."""
-    reason = decision.reason
-    if reason == Reason.NO_POLICY_FOR_PATH or policy is None:
-        return f"add a [cors:{path}] section (or a pattern covering {path})"
-    if reason == Reason.INVALID_ORIGIN or not is_serialized_origin(request.origin):
-        return (
-            f"none: {request.origin!r} is not an origin a browser sends "
-            f"({explain_bad_origin(request.origin)})"
-        )
-    if reason == Reason.ORIGIN_NOT_ALLOWED:
-        if request.origin == "null" and policy.allow_credentials:
-            return "none that is safe: null cannot be allowed together with credentials"
-        if policy.allow_origin_func is not None:
-            name = describe_function(policy.allow_origin_func)
-            return f"add {request.origin} to allow_origins, or let {name} allow it"
-        return f"add {request.origin} to allow_origins"
-    if reason == Reason.ORIGIN_CHECK_FAILED:
-        name = describe_function(policy.allow_origin_func)
-        return f"none in the policy: {name} failed for this origin (its ERROR log line says why)"
-    if reason == Reason.CROSS_ORIGIN_REQUEST_REFUSED:
-        return (
-            f"add {request.origin} to allow_origins, or turn cross_origin_protection off for "
-            f"{path} (a path that must accept cross-site writes, such as a webhook)"
-        )
-    if reason == Reason.METHOD_NOT_ALLOWED:
-        return f"add {decision.detail} to allow_methods"
-    if reason == Reason.HEADER_NOT_ALLOWED:
-        return f"add {decision.detail} to allow_headers"
-    if request.credentials and not policy.allow_credentials:
-        if policy.allow_any_origin:
-            origin = request.origin
-            return f"replace * in allow_origins by {origin}; set allow_credentials = true"
-        return "set allow_credentials = true"
-    return "none found: the policy allows this request"
+    last = exchanges[-1].decision
+    fix = ""
+    if not result.allowed and last is not None:
+        fix = smallest_fix(request, last, policy, args.path)
+    return report_exchanges(args, out, request, exchanges, fix)
 
 
 # -- probe ----------------------------------------------------------------------------------------
 
 
 def run_probe(args: argparse.Namespace, out: TextIO) -> int:
-    request = BrowserRequest.from_args(args)
+    request = request_from_args(args)
     target = urlsplit(args.url)
     if target.scheme not in ("http", "https") or not target.hostname:
         raise UsageError(f"{args.url!r} is not an http(s) URL")
     if args.sec_fetch_site is None:
         request.fetch_site = browser_fetch_site(request.origin, target)
     # From the URL's own origin the browser sends no preflight and checks no CORS header.
-    same_origin = request.origin == url_origin(target)
+    request.same_origin = request.origin == url_origin(target)
     if not is_serialized_origin(request.origin):
         raise UsageError(
             f"--origin {request.origin!r} is not an origin a browser sends: "
             f"{explain_bad_origin(request.origin)}"
         )
+    if args.preflight_only and not request.preflight_reasons:
+        same = " (same-origin)" if request.same_origin else ""
+        raise UsageError(
+            f"{request.method} from {request.origin}{same} needs no preflight; "
+            "leave out --preflight-only"
+        )
     path = target.path or "/"
     if target.query:
         path += "?" + target.query
-    exchanges: list[Exchange] = []
+
+    def send_to_target(method: str, headers: dict[str, str]) -> tuple[int, list[tuple[str, str]]]:
+        return send(target, method, path, headers, args.timeout)
+
     try:
-        if request.preflight_reasons and not same_origin:
-            status, headers = send(
-                target, "OPTIONS", path, request.preflight_headers(), args.timeout
-            )
-            exchange = Exchange(f"OPTIONS {path} (preflight)", status, headers)
-            exchange.checks = check_preflight(
-                request.origin, request.method, request.unsafe_names, request.credentials,
-                status, lowered(headers),
-            )  # fmt: skip
-            exchange.reason = lowered(headers).get(DEBUG_HEADER.lower(), "")
-            exchanges.append(exchange)
-        if args.preflight_only and not exchanges:
-            raise UsageError(
-                f"{request.method} from {request.origin} needs no preflight; "
-                "leave out --preflight-only"
-            )
-        if not args.preflight_only and (not exchanges or exchanges[-1].passed):
-            status, headers = send(
-                target, request.method, path, request.actual_headers(), args.timeout
-            )
-            exchange = Exchange(f"{request.method} {path}", status, headers)
-            exchange.reason = lowered(headers).get(DEBUG_HEADER.lower(), "")
-            exchange.checks = request.actual_checks(
-                headers,
-                same_origin=same_origin,
-                refused_write=exchange.reason.startswith(Reason.CROSS_ORIGIN_REQUEST_REFUSED),
-            )
-            exchanges.append(exchange)
+        exchanges = probe_exchanges(
+            send_to_target, request, path, preflight_only=args.preflight_only
+        )
     except (OSError, http.client.HTTPException) as error:
         message = f"cannot reach {target.scheme}://{target.netloc}: {describe(error)}"
         emit(args, out, {"ok": False, "error": message}, f"error: {message}")
         return EXIT_UNREACHABLE
-    allowed = all(exchange.passed for exchange in exchanges)
     refused = next((exchange.reason for exchange in exchanges if not exchange.passed), "")
     fix = server_fix(refused, request.origin) if refused else ""
-    return report_exchanges(args, out, request, exchanges, allowed, fix)
-
-
-def browser_fetch_site(origin: str, target: Any) -> str | None:
-    """The Sec-Fetch-Site a browser sends from *origin* to *target*: only to potentially
-    trustworthy URLs (https, loopback), https://w3c.github.io/webappsec-fetch-metadata/.
-    ``same-site`` is not told apart from ``cross-site``: cross_origin_protection treats both
-    alike (only an allowed origin passes)."""
-    host = target.hostname or ""
-    loopback = host in ("localhost", "::1") or host.endswith(".localhost") or host[:4] == "127."
-    if target.scheme != "https" and not loopback:
-        return None
-    return "same-origin" if origin == url_origin(target) else "cross-site"
-
-
-def url_origin(target: Any) -> str:
-    """The origin of a URL split by urlsplit, serialized as browsers send it."""
-    return server_origin(target.scheme, target.netloc.rpartition("@")[2])
-
-
-def server_fix(reason: str, origin: str) -> str:
-    """The fix a refused preflight's ``X-CORS-Reason`` (``method_not_allowed PUT``) points to."""
-    code, _, detail = reason.partition(" ")
-    fixes = {
-        Reason.ORIGIN_NOT_ALLOWED: f"add {origin} to the server's allow_origins",
-        Reason.INVALID_ORIGIN: "none: the server says the origin is not one browsers send",
-        Reason.METHOD_NOT_ALLOWED: f"add {detail} to the server's allow_methods",
-        Reason.HEADER_NOT_ALLOWED: f"add {detail} to the server's allow_headers",
-        Reason.CROSS_ORIGIN_REQUEST_REFUSED: f"add {origin} to the server's allow_origins, "
-        "or turn cross_origin_protection off for this path",
-    }
-    found = next((fix for known, fix in fixes.items() if known == code), "")
-    return f"{found} (the server refused it: {reason})" if found else ""
+    return report_exchanges(args, out, request, exchanges, fix)
 
 
 def send(
@@ -703,22 +512,30 @@ def report_exchanges(
     out: TextIO,
     request: BrowserRequest,
     exchanges: list[Exchange],
-    allowed: bool,
     fix: str,
 ) -> int:
     reasons = request.preflight_reasons
+    result = outcome(exchanges)
     report: dict[str, Any] = {
-        "ok": allowed,
+        "ok": result.allowed,
         "origin": request.origin,
         "method": request.method,
         "credentials": request.credentials,
+        "same_origin": request.same_origin,
         "preflight": {"needed": bool(reasons), "why": reasons},
         "exchanges": [exchange.as_dict() for exchange in exchanges],
+        "standard_ok": result.standard_allowed,
+        "verdict": result.verdict,
+        "differences": [difference.as_dict() for difference in result.differences],
     }
+    if request.same_origin:
+        preflight = "not needed: same-origin request (no preflight, no CORS check)"
+    else:
+        preflight = "needed: " + "; ".join(reasons) if reasons else "not needed"
     lines = [
         f"{request.method} from {request.origin}"
         + (" with credentials" if request.credentials else ""),
-        "preflight: " + ("needed: " + "; ".join(reasons) if reasons else "not needed"),
+        f"preflight: {preflight}",
     ]
     for exchange in exchanges:
         lines.append(f"\n{exchange.request} -> {exchange.status}")
@@ -726,26 +543,20 @@ def report_exchanges(
         if exchange.reason:
             lines.append(f"  reason: {exchange.reason}")
         for check in exchange.checks:
-            lines.append(f"  [{'pass' if check.passed else 'FAIL'}] {check.name}: {check.message}")
-    lines.append("\nbrowser: " + ("allowed" if allowed else "BLOCKED"))
+            mark = "pass" if check.passed else "FAIL"
+            if check.passed != check.standard_passed:
+                mark += " today"
+            lines.append(f"  [{mark}] {check.name}: {check.message}")
+    lines.append(f"\nbrowser: {result.verdict}")
     if fix:
         report["fix"] = fix
         lines.append(f"smallest fix: {fix}")
     emit(args, out, report, "\n".join(lines))
-    return EXIT_OK if allowed else EXIT_FAIL
+    return EXIT_OK if result.allowed else EXIT_FAIL
 
 
 def emit(args: argparse.Namespace, out: TextIO, report: dict[str, Any], text: str) -> None:
     print(json.dumps(report, indent=2) if getattr(args, "json", False) else text, file=out)
-
-
-def lowered(headers: list[tuple[str, str]]) -> dict[str, str]:
-    """Response headers by lower-cased name, repeated ones joined as HTTP combines them."""
-    found: dict[str, str] = {}
-    for name, value in headers:
-        key = name.lower()
-        found[key] = f"{found[key]}, {value}" if key in found else value
-    return found
 
 
 def problem_list(error: ConfigError) -> list[dict[str, str]]:

@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ._log import log_refusal
 from .decision import Decision, Reason
 from .errors import ConfigError, Problem
-from .fetch import NORMALISED_METHODS, preflight_reasons, unsafe_header_names
-from .memo import WSGI_KEYS, FactKeys, PolicyDecider, Respond
+from .memo import WSGI_KEYS, FactKeys, PolicyDecider, Respond, request_facts
 from .options import is_async_callable
 from .origin_func import Verdict
 from .policy import CORSPolicy
@@ -117,7 +116,9 @@ class Decider:
         decision = self.decide(facts)
         if decision.ask is not None:
             origin = facts[self._keys.origin]
-            verdict = decision.ask.ask(origin if isinstance(origin, str) else origin.decode("latin-1"))
+            verdict = decision.ask.ask(
+                origin if isinstance(origin, str) else origin.decode("latin-1")
+            )
             decision = self.decide(facts, verdict)
         return decision
 
@@ -163,26 +164,12 @@ class Decider:
         request_origin: str | None = None,
     ) -> Decision:
         """Decide what a browser's request would get (see :meth:`CORSPolicy.evaluate`)."""
+        from .browser import asking, simulate  # the browser model builds on the core
+
         if self._text is None:  # decided from text facts: a twin with the WSGI names
             self._text = Decider(self.config)
-        decide = self._text.decide_asking
-        found = {name.lower(): value for name, value in (request_headers or {}).items()}
-        if not (method == "OPTIONS" and "access-control-request-method" in found):
-            method = method.upper() if method.upper() in NORMALISED_METHODS else method
-            # Access-Control-* and Sec-* are the browser's own (Fetch: forbidden request headers).
-            page_headers = [
-                (n, v) for n, v in found.items() if not n.startswith(("access-", "sec-"))
-            ]
-            if preflight_reasons(method, page_headers):
-                names = ",".join(unsafe_header_names(page_headers))
-                preflight_headers = {"access-control-request-method": method}
-                if names:
-                    preflight_headers["access-control-request-headers"] = names
-                facts = request_facts("OPTIONS", origin, preflight_headers, path, request_origin)
-                preflight = decide(facts)
-                if preflight.refused or preflight.reason is Reason.NO_POLICY_FOR_PATH:
-                    return preflight
-        return decide(request_facts(method, origin, found, path, request_origin))
+        decide = asking(self._text.decide)
+        return simulate(decide, origin, method, request_headers, path, request_origin)
 
 
 class MiddlewareBase:
@@ -251,28 +238,6 @@ class MiddlewareBase:
         return self.decider.evaluate(
             origin, method, request_headers, path, request_origin=request_origin
         )
-
-
-def request_facts(
-    method: str,
-    origin: str | None,
-    request_headers: Mapping[str, str] | None = None,
-    path: str = "/",
-    request_origin: str | None = None,
-) -> dict[str, str]:
-    """Request facts with WSGI names from plain values: *request_headers* by name, any case;
-    *request_origin* is the server's own origin (``https://api.example.com``)."""
-    facts = {"REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": path}
-    if origin is not None:
-        facts["HTTP_ORIGIN"] = origin
-    for name, value in (request_headers or {}).items():
-        facts["HTTP_" + name.upper().replace("-", "_")] = value
-    if request_origin is not None:
-        scheme, _, host = request_origin.partition("://")
-        facts["wsgi.url_scheme"], facts["HTTP_HOST"] = scheme, host
-    else:
-        facts["HTTP_HOST"] = ""  # no server origin: nothing is same-origin
-    return facts
 
 
 def wrong_kind_of_app(app: object, kind: str, use: str) -> ConfigError:

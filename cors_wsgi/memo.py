@@ -31,6 +31,7 @@ __all__ = [
     "FactKeys",
     "PolicyDecider",
     "Respond",
+    "request_facts",
 ]
 
 #: Distinct origins whose actual-request decisions, and distinct preflights whose decisions,
@@ -141,9 +142,7 @@ class PolicyDecider:
                 policy.allow_origin_func, policy.origin_func_cache_seconds
             )
             undecided = rules.by_function(policy, "https://x.invalid", None)
-            self.pending = Decision(
-                False, _PENDING, undecided.headers, ask=self.origin_func
-            )
+            self.pending = Decision(False, _PENDING, undecided.headers, ask=self.origin_func)
         self._actual: dict[str | bytes, Decision] = {}  # by raw Origin
         self._preflights: dict[tuple[Any, ...], Decision] = {}  # by raw preflight values
         self._allowed_by_func: dict[str, Decision] = {}  # by Origin; the verdict has a TTL
@@ -178,7 +177,9 @@ class PolicyDecider:
 
         return respond
 
-    def _respond_settled(self, facts: Mapping[Any, Any], verdict: Verdict | None = None) -> Decision:
+    def _respond_settled(
+        self, facts: Mapping[Any, Any], verdict: Verdict | None = None
+    ) -> Decision:
         """:func:`rules.decide`'s steps in its order, each remembered where it can be."""
         keys = self._keys
         origin = facts.get(keys.origin)
@@ -186,7 +187,7 @@ class PolicyDecider:
         if origin is None:
             decision = self.no_origin
         elif method == "OPTIONS" and facts.get(keys.request_method) is not None:
-            key = (
+            key: tuple[Any, ...] = (
                 origin,
                 facts[keys.request_method],
                 facts.get(keys.request_headers),
@@ -314,3 +315,25 @@ class PolicyDecider:
                 self._server_origins.clear()
             self._server_origins[host] = known
         return origin == known[1]
+
+
+def request_facts(
+    method: str,
+    origin: str | None,
+    request_headers: Mapping[str, str] | None = None,
+    path: str = "/",
+    request_origin: str | None = None,
+) -> dict[str, str]:
+    """Request facts with WSGI names from plain values: *request_headers* by name, any case;
+    *request_origin* is the server's own origin (``https://api.example.com``)."""
+    facts = {"REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": path}
+    if origin is not None:
+        facts["HTTP_ORIGIN"] = origin
+    for name, value in (request_headers or {}).items():
+        facts["HTTP_" + name.upper().replace("-", "_")] = value
+    if request_origin is not None:
+        scheme, _, host = request_origin.partition("://")
+        facts["wsgi.url_scheme"], facts["HTTP_HOST"] = scheme, host
+    else:
+        facts["HTTP_HOST"] = ""  # no server origin: nothing is same-origin
+    return facts

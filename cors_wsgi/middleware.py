@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
-
-import logging
 
 from ._log import APP_ERROR, logger, sanitise
 from .core import MiddlewareBase, is_async_callable, wrong_kind_of_app

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 
+from ._http import NORMALISED_METHODS
 from ._regex import ambiguous_repetition
 from .errors import ConfigError, Problem
-from .fetch import NORMALISED_METHODS
 from .origins import (
     check_subdomain_pattern,
     explain_bad_origin,

@@ -1,9 +1,9 @@
 """Origins decided at run time: asking a policy's ``allow_origin_func`` and remembering its
 answers. Protocol-free; the adapters choose how to wait (a plain call under WSGI, ``await``
-under ASGI) and hand the answer to the core as a request fact.
+under ASGI) and hand the verdict to the core as an argument (``decide(facts, verdict)``).
 
-What is asked and when is the core's (:mod:`.decision`): only origins that are valid and not
-allowed by the fixed entries, at most once per request.
+What is asked and when is the core's (:mod:`.rules`, :mod:`.memo`): only origins that are
+valid and not allowed by the fixed entries, at most once per request.
 """
 
 from __future__ import annotations
@@ -22,14 +22,11 @@ if TYPE_CHECKING:
 
     from .options import OriginFunction
 
-__all__ = ["ORIGIN_FUNC_CACHE_SIZE", "ORIGIN_VERDICT", "OriginFunc", "Verdict"]
+__all__ = ["ORIGIN_FUNC_CACHE_SIZE", "OriginFunc", "Verdict"]
 
 #: Origins whose answers each :class:`OriginFunc` remembers at most. A client inventing origins
 #: cannot grow memory past it: when full, the oldest answer (the first to expire) is dropped.
 ORIGIN_FUNC_CACHE_SIZE: Final = 1024
-
-#: The request fact under which an adapter hands the function's answer to the core.
-ORIGIN_VERDICT: Final = "cors_wsgi.origin_verdict"
 
 
 class Verdict(Enum):

@@ -1,6 +1,6 @@
 """Migration from flask-cors, django-cors-headers, Starlette and wsgicors, proven by differential
 tests: each peer itself and cors_wsgi with the migrated configuration answer the same browser
-scenarios, and a browser's verdict (the Fetch checks of cors_wsgi.fetch) is the same on both,
+scenarios, and a browser's verdict (the Fetch checks of cors_wsgi.browser) is the same on both,
 except for the documented refusals, where the peer's answer is unsafe and cors_wsgi's is not."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from webtest import TestApp
 
 from cors_wsgi import CORSMiddleware
-from cors_wsgi.fetch import (
+from cors_wsgi.browser import (
     check_allow_origin,
     check_preflight,
     preflight_reasons,

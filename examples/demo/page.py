@@ -15,19 +15,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from cors_wsgi.browser import normalise_method, preflight_reasons, unsafe_header_names
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 API = os.environ.get("DEMO_API", "http://localhost:8000")
 OTHER_ORIGIN = os.environ.get("DEMO_OTHER_ORIGIN", "http://127.0.0.1:8002")
-
-SAFELISTED_METHODS = {"GET", "HEAD", "POST"}
-SAFELISTED_HEADERS = {"accept", "accept-language", "content-language"}
-SAFELISTED_CONTENT_TYPES = {
-    "application/x-www-form-urlencoded",
-    "multipart/form-data",
-    "text/plain",
-}
 
 CASES: list[dict[str, Any]] = [
     {
@@ -174,32 +168,17 @@ fetch(API + testCase.path, testCase.init)
 </script>"""
 
 
-def needs_preflight(method: str, headers: dict[str, str]) -> bool:
-    """The Fetch standard's rule, for the header and method shapes this demo uses."""
-    if method not in SAFELISTED_METHODS:
-        return True
-    for name, value in headers.items():
-        lower = name.lower()
-        if lower == "content-type":
-            if value.split(";")[0].strip().lower() not in SAFELISTED_CONTENT_TYPES:
-                return True
-        elif lower not in SAFELISTED_HEADERS:
-            return True
-    return False
-
-
 def inspect(path: str, init: dict[str, Any], origin: str) -> list[dict[str, Any]]:
     """Replay a case against the API as the browser would, keeping the CORS response headers."""
-    method = init.get("method", "GET")
+    method = normalise_method(init.get("method", "GET"))
     headers: dict[str, str] = init.get("headers", {})
     trace = []
     steps: list[tuple[str, dict[str, str], bytes | None]] = []
-    if needs_preflight(method, headers):
+    if preflight_reasons(method, list(headers.items())):  # the Fetch standard's safelists
         preflight = {"Origin": origin, "Access-Control-Request-Method": method}
-        if headers:
-            preflight["Access-Control-Request-Headers"] = ",".join(
-                sorted(h.lower() for h in headers)
-            )
+        names = unsafe_header_names(list(headers.items()))
+        if names:
+            preflight["Access-Control-Request-Headers"] = ",".join(names)
         steps.append(("OPTIONS", preflight, None))
     body = init.get("body")
     steps.append((method, {**headers, "Origin": origin}, body.encode() if body else None))

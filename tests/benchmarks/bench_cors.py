@@ -69,6 +69,8 @@ PER_PATH_KINDS = ("a", "b", "c", "d")
 def per_path(options: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Two prefix routes; every benchmark request ("/") is governed by the second."""
     return [("/admin/*", {"allow_origins": []}), ("/*", options)]
+
+
 PEER_KINDS = ("a", "b", "c")
 TEN_HEADERS = [f"x-h{i}" for i in range(8)] + HEADERS
 
@@ -473,13 +475,20 @@ def asgi_stacks(missing: list[str], old: Any = None) -> list[Stack]:
     if old is not None:
         old_asgi = importlib.import_module("cors_wsgi_baseline.asgi").CORSMiddleware
         stacks.append(
-            asgi_stack("cors_wsgi ASGI baseline", old_asgi(bare_asgi_app, old.CORSPolicy(**options)),
-                       "bare ASGI app", ASGI_KINDS)  # fmt: skip
+            asgi_stack(
+                "cors_wsgi ASGI baseline",
+                old_asgi(bare_asgi_app, old.CORSPolicy(**options)),
+                "bare ASGI app",
+                ASGI_KINDS,
+            )
         )
         stacks.append(
-            asgi_stack("cors_wsgi ASGI baseline per-path",
-                       old_asgi(bare_asgi_app, per_path(options)), "bare ASGI app",
-                       PER_PATH_KINDS)  # fmt: skip
+            asgi_stack(
+                "cors_wsgi ASGI baseline per-path",
+                old_asgi(bare_asgi_app, per_path(options)),
+                "bare ASGI app",
+                PER_PATH_KINDS,
+            )
         )
     try:
         from starlette.middleware.cors import CORSMiddleware as StarletteCORS
@@ -541,8 +550,11 @@ def targets(wsgi: list[Stack], wsgi_results: Results, asgi: list[Stack],
         stack, results = by_name[name]
         reference = by_name[ref_name][0]
         ratio = results.ratio(stack, kind, reference, ref_kind)
-        old = by_name.get(name.replace("cors_wsgi", "cors_wsgi baseline", 1)
-                          if "ASGI" not in name else name.replace("ASGI", "ASGI baseline", 1))
+        old = by_name.get(
+            name.replace("cors_wsgi", "cors_wsgi baseline", 1)
+            if "ASGI" not in name
+            else name.replace("ASGI", "ASGI baseline", 1)
+        )
         before = f"{results.ratio(old[0], kind, reference, ref_kind):.2f}" if old else "-"
         mark = "ok" if ratio <= limit else "OVER"
         print(f"| {name} | {kind} | {ref_kind} | {ratio:.2f} {mark} | {limit} | {before} |")

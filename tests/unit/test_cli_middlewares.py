@@ -14,7 +14,7 @@ import pytest
 
 from cors_wsgi.cli import main
 
-MODULE = '''
+MODULE = """
 from cors_wsgi import CORSMiddleware, CORSPolicy
 from cors_wsgi.asgi import CORSMiddleware as ASGIMiddleware
 
@@ -34,7 +34,7 @@ async def asgi_app(scope, receive, send):
 wsgi = CORSMiddleware(wsgi_app, OPTIONS)
 asgi = ASGIMiddleware(asgi_app, OPTIONS)
 asgi_routes = ASGIMiddleware(asgi_app, [("/api/*", OPTIONS)])
-'''
+"""
 SPECS = ["cli_configs:POLICY", "cli_configs:OPTIONS", "cli_configs:wsgi", "cli_configs:asgi"]
 
 

@@ -93,7 +93,7 @@ def test_the_memo_answers_what_the_rules_answer(row: Behaviour) -> None:
                 decided = decider.decide(given_facts, decided.ask.ask(origin))
             assert decided == expected
             # The lazy answer (respond, settled only when a reason is read) is the same answer.
-            responded = decider.respond(given_facts, None if decided.ask else None)
+            responded = decider.respond(given_facts)
             if responded.ask is None:
                 assert answer(responded) == answer(decided)
 
@@ -194,7 +194,9 @@ def test_server_origin_and_route_caches_are_bounded() -> None:
 def full_preflight_cache(keys: Any) -> PolicyDecider:
     """A decider whose preflight cache is at its bound with the largest remembered keys."""
     # The largest decisions: the origin and every header name echoed, as text and as bytes.
-    policy = CORSPolicy(allow_origins=["https://*.example.com"], allow_methods="*", allow_headers="*")
+    policy = CORSPolicy(
+        allow_origins=["https://*.example.com"], allow_methods="*", allow_headers="*"
+    )
     decider = PolicyDecider(policy, keys)
     names = ",".join(f"x-{i:04}" for i in range(MAX_CACHED_REQUEST_HEADERS // 7))
     origin = "https://" + "a" * (MAX_ORIGIN_LENGTH - 20) + ".example.com"
