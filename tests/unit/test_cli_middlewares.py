@@ -3,6 +3,7 @@ or a WSGI or ASGI middleware named as ``module:attribute``."""
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import sys
@@ -42,6 +43,7 @@ SPECS = ["cli_configs:POLICY", "cli_configs:OPTIONS", "cli_configs:wsgi", "cli_c
 def configs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     (tmp_path / "cli_configs.py").write_text(MODULE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)  # the CLI imports module:attribute from the current directory
+    importlib.invalidate_caches()  # another test's "." may be remembered with its listing
     yield
     sys.modules.pop("cli_configs", None)
 
