@@ -342,7 +342,7 @@ def as_same_origin(decision: Decision) -> Decision:
     """The decision for a same-origin request: ``same_origin`` where the core allowed the origin
     too (its CORS headers are still added; the browser ignores them), else the core's own."""
     if decision.reason is Reason.ALLOWED:
-        return dataclasses.replace(decision, allowed=False, reason=Reason.SAME_ORIGIN)
+        return dataclasses.replace(decision, reason=Reason.SAME_ORIGIN)
     return decision
 
 

@@ -43,7 +43,7 @@ Config = PolicyLike | Sequence[tuple[PathPattern, PolicyLike]]
 #: normalised and the patterns tried only on a miss). Emptied when full; about 0.2 MB at the
 #: bound for 100-character paths.
 ROUTE_CACHE_SIZE: Final = 1024
-NO_POLICY_FOR_PATH: Final = Decision(False, Reason.NO_POLICY_FOR_PATH)
+NO_POLICY_FOR_PATH: Final = Decision(Reason.NO_POLICY_FOR_PATH)
 _NO_ROUTE: Final = object()
 
 
@@ -201,9 +201,10 @@ class MiddlewareBase:
         """Replace the policy (or the per-path policies) while serving.
 
         The new configuration is validated completely first: a :class:`ConfigError` leaves the
-        running one untouched. Then it is swapped in with one assignment, so each request is
-        decided by the old or by the new configuration, never a mix; the old decision caches
-        go with the old configuration.
+        running one untouched. Then it is swapped in. A request reads the configuration once,
+        so each answer comes from the old or from the new one, never a mix; one that must ask
+        ``allow_origin_func`` first is decided again, entirely, by whichever is current then.
+        The old decision caches go with the old configuration.
         """
         self._set_decider(config)
 

@@ -107,19 +107,19 @@ class Action(Enum):
 class Decision:
     """What the adapter does with one request under one policy: an immutable value.
 
-    Inputs: ``allowed`` (CORS headers granted), ``reason``, ``headers`` (the response headers
-    to add, ``Vary`` included), ``preflight``, ``detail`` (the refused method or header),
-    ``expose_response_headers`` (list the response's own header names in
-    ``Access-Control-Expose-Headers``), ``keep_app_cors_headers`` (the application's own
-    ``Access-Control-*`` headers stand), ``preflight_continue`` (the application answers the
-    preflight) and ``ask`` (for ``origin_func_pending`` only: the function to ask).
+    Inputs: ``reason``, ``headers`` (the response headers to add, ``Vary`` included),
+    ``preflight``, ``detail`` (the refused method or header), ``expose_response_headers`` (list
+    the response's own header names in ``Access-Control-Expose-Headers``),
+    ``keep_app_cors_headers`` (the application's own ``Access-Control-*`` headers stand),
+    ``preflight_continue`` (the application answers the preflight) and ``ask`` (for
+    ``origin_func_pending`` only: the function to ask).
 
     Derived when the value is made, so :func:`dataclasses.replace` keeps them right:
-    ``action``, ``refused``, ``plain``, ``cors_headers``, ``vary``, ``header_list``, the
-    ``answer_*`` fields and the ``wire_*`` byte forms.
+    ``allowed`` (CORS headers granted: the reason is ``allowed``), ``action``, ``refused``,
+    ``plain``, ``cors_headers``, ``vary``, ``header_list``, the ``answer_*`` fields and the
+    ``wire_*`` byte forms.
     """
 
-    allowed: bool
     reason: Reason
     headers: tuple[Header, ...] = ()
     preflight: bool = False
@@ -128,6 +128,7 @@ class Decision:
     keep_app_cors_headers: bool = False
     preflight_continue: bool = False
     ask: OriginFunc | None = field(default=None, repr=False, compare=False)
+    allowed: bool = field(init=False, compare=False)
     #: What the adapter does (see :class:`Action`).
     action: Action = field(init=False, repr=False, compare=False)
     refused: bool = field(init=False, repr=False, compare=False)
@@ -151,6 +152,7 @@ class Decision:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: derived fields are set once, here
+        set_(self, "allowed", self.reason is Reason.ALLOWED)
         if self.reason is Reason.NO_POLICY_FOR_PATH:
             action = Action.PASS
         elif self.ask is not None:

@@ -142,7 +142,7 @@ class PolicyDecider:
                 policy.allow_origin_func, policy.origin_func_cache_seconds
             )
             undecided = rules.by_function(policy, "https://x.invalid", None)
-            self.pending = Decision(False, _PENDING, undecided.headers, ask=self.origin_func)
+            self.pending = Decision(_PENDING, undecided.headers, ask=self.origin_func)
         self._actual: dict[str | bytes, Decision] = {}  # by raw Origin
         self._preflights: dict[tuple[Any, ...], Decision] = {}  # by raw preflight values
         self._allowed_by_func: dict[str, Decision] = {}  # by Origin; the verdict has a TTL

@@ -120,13 +120,13 @@ def no_origin(policy: CORSPolicy) -> Decision:
     fetch: https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches"""
     if policy.allow_any_origin:
         static = (("Access-Control-Allow-Origin", ANY), *policy.actual_extra)
-        return make_decision(policy, False, Reason.NO_ORIGIN, static)
-    return make_decision(policy, False, Reason.NO_ORIGIN, _vary(policy))
+        return make_decision(policy, Reason.NO_ORIGIN, static)
+    return make_decision(policy, Reason.NO_ORIGIN, _vary(policy))
 
 
 def same_origin(policy: CORSPolicy) -> Decision:
     """A request from the server's own origin: no CORS headers needed, and no refusal."""
-    return make_decision(policy, False, Reason.SAME_ORIGIN, _vary(policy))
+    return make_decision(policy, Reason.SAME_ORIGIN, _vary(policy))
 
 
 def by_fixed_entries(policy: CORSPolicy, origin: str) -> Decision:
@@ -144,7 +144,7 @@ def by_function(policy: CORSPolicy, origin: str, verdict: Verdict | None) -> Dec
     if origin == "null":
         return refused(policy, Reason.ORIGIN_NOT_ALLOWED)
     if verdict is None:
-        return make_decision(policy, False, Reason.ORIGIN_FUNC_PENDING, _vary(policy))
+        return make_decision(policy, Reason.ORIGIN_FUNC_PENDING, _vary(policy))
     if verdict is Verdict.ALLOW:
         return allowed_actual(policy, origin)
     if verdict is Verdict.FAIL:
@@ -158,7 +158,6 @@ def allowed_actual(policy: CORSPolicy, origin: str) -> Decision:
     allow_origin = ANY if policy.allow_any_origin else origin
     return make_decision(
         policy,
-        True,
         Reason.ALLOWED,
         (("Access-Control-Allow-Origin", allow_origin), *policy.actual_extra),
         # Browsers take "*" literally in Access-Control-Expose-Headers on credentialed
@@ -170,7 +169,7 @@ def allowed_actual(policy: CORSPolicy, origin: str) -> Decision:
 def refused(policy: CORSPolicy, reason: Reason) -> Decision:
     """An actual request refused for its origin: the application answers, without CORS
     headers, so the browser withholds the response from the page."""
-    return make_decision(policy, False, reason, _vary(policy))
+    return make_decision(policy, reason, _vary(policy))
 
 
 def decide_preflight(
@@ -195,7 +194,7 @@ def decide_preflight(
         if policy.allow_origin_func is None or origin == "null":
             return _refuse_preflight(policy, Reason.ORIGIN_NOT_ALLOWED)
         if verdict is None:
-            return make_decision(policy, False, Reason.ORIGIN_FUNC_PENDING, _vary(policy))
+            return make_decision(policy, Reason.ORIGIN_FUNC_PENDING, _vary(policy))
         if verdict is not Verdict.ALLOW:
             failed = verdict is Verdict.FAIL
             reason = Reason.ORIGIN_CHECK_FAILED if failed else Reason.ORIGIN_NOT_ALLOWED
@@ -231,7 +230,7 @@ def decide_preflight(
         # as any other, since a 403 turned Chrome 104-141's PNA warning into a failure.
         headers.append(("Access-Control-Allow-Private-Network", "true"))
     headers.append(("Vary", policy.preflight_vary))
-    return make_decision(policy, True, Reason.ALLOWED, tuple(headers), preflight=True)
+    return make_decision(policy, Reason.ALLOWED, tuple(headers), preflight=True)
 
 
 def protect_write(
@@ -266,7 +265,6 @@ def protect_write(
 
 def make_decision(
     policy: CORSPolicy,
-    allowed: bool,
     reason: Reason,
     headers: tuple[Header, ...],
     *,
@@ -280,7 +278,6 @@ def make_decision(
         shown = f"{reason} {detail}" if detail and TOKEN.fullmatch(detail) else str(reason)
         headers = (*headers, (DEBUG_HEADER, shown))
     return Decision(
-        allowed,
         reason,
         headers,
         preflight,
@@ -298,8 +295,8 @@ def _vary(policy: CORSPolicy) -> tuple[Header, ...]:
 def _refuse_preflight(policy: CORSPolicy, reason: Reason, detail: str = "") -> Decision:
     # Fetch: "the 403 status can be used, coupled with omitting the relevant headers".
     vary = (("Vary", policy.preflight_vary),)
-    return make_decision(policy, False, reason, vary, preflight=True, detail=detail)
+    return make_decision(policy, reason, vary, preflight=True, detail=detail)
 
 
 def _refuse_write(policy: CORSPolicy) -> Decision:
-    return make_decision(policy, False, Reason.CROSS_ORIGIN_REQUEST_REFUSED, _vary(policy))
+    return make_decision(policy, Reason.CROSS_ORIGIN_REQUEST_REFUSED, _vary(policy))
