@@ -56,9 +56,11 @@ _ALLOW: Final = Verdict.ALLOW
 
 
 class FactKeys(NamedTuple):
-    """Where an adapter's request facts keep each request header the core reads. The method,
-    path and scheme are always ``REQUEST_METHOD``, ``SCRIPT_NAME`` + ``PATH_INFO`` and
-    ``wsgi.url_scheme``, and without ``Host`` the server is ``SERVER_NAME``:``SERVER_PORT``."""
+    """Where an adapter's request facts keep each request header the core reads. The method
+    and path are always ``REQUEST_METHOD`` and ``SCRIPT_NAME`` + ``PATH_INFO``. The scheme and,
+    without ``Host``, the server's name and port are read only to tell a same-origin request:
+    from ``wsgi.url_scheme``, ``SERVER_NAME`` and ``SERVER_PORT``, or from the ASGI scope kept
+    under :attr:`scope`, so that an ASGI request pays nothing for them until then."""
 
     origin: str | bytes
     request_method: str | bytes
@@ -66,6 +68,8 @@ class FactKeys(NamedTuple):
     private_network: str | bytes
     fetch_site: str | bytes
     host: str | bytes
+    #: The key under which the ASGI adapter keeps its scope (None under WSGI).
+    scope: str | None = None
 
 
 #: A WSGI environ (PEP 3333, RFC 3875 names): the environ is the facts as it is.
@@ -85,7 +89,10 @@ ASGI_KEYS: Final = FactKeys(
     b"access-control-request-private-network",
     b"sec-fetch-site",
     b"host",
+    "asgi.scope",
 )
+#: The origin of a WebSocket handshake's page is http(s), its scope's scheme ws(s).
+_ASGI_SCHEMES: Final = {"wss": "https", "ws": "http"}
 
 
 def _text(value: str | bytes) -> str:
@@ -305,10 +312,21 @@ class PolicyDecider:
         if site is not None and _text(site) == "same-origin":
             return True
         host = facts.get(keys.host)
-        scheme = facts.get("wsgi.url_scheme", "http")
+        scope = facts[keys.scope] if keys.scope else None
+        if scope is None:
+            scheme = facts.get("wsgi.url_scheme", "http")
+        else:
+            scheme = scope.get("scheme") or "http"
+            scheme = _ASGI_SCHEMES.get(scheme, scheme)
         known = self._server_origins.get(host)
         if known is None or known[0] != scheme:
-            named = host or f"{facts.get('SERVER_NAME')}:{facts.get('SERVER_PORT')}"
+            if host:
+                named = host
+            elif scope is None:
+                named = f"{facts.get('SERVER_NAME')}:{facts.get('SERVER_PORT')}"
+            else:
+                server = scope.get("server") or ("", "")
+                named = f"{server[0]}:{server[1]}"
             text = server_origin(scheme, _text(named))
             known = (scheme, text.encode("latin-1") if isinstance(origin, bytes) else text)
             if len(self._server_origins) >= SERVER_ORIGIN_CACHE_SIZE:

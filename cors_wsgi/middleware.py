@@ -37,6 +37,7 @@ _DEBUG: Final = logging.DEBUG
 # Module names for the members: an Enum attribute lookup costs about 50 ns.
 _ADD: Final = Action.ADD
 _PASS: Final = Action.PASS
+_MERGE: Final = Action.MERGE
 _ANSWER: Final = Action.ANSWER
 _ASK: Final = Action.ASK
 
@@ -111,18 +112,22 @@ class CORSMiddleware(MiddlewareBase):
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         decision = self._respond(environ)  # the environ is the core's request facts as it is
         if not decision.plain:  # refused, answered here, unrouted, merged, or to be asked
-            if decision.action is _ASK:  # allow_origin_func answers first (not remembered)
-                decision = self.decider.decide_asking(environ)
-            if (decision.refused or decision.action is _PASS) and logger.isEnabledFor(_DEBUG):
-                self.decider.log_refusal(decision, environ)
-            action = decision.action
-            if action is not _ADD:  # an actual request refused for its origin goes on as ADD
-                if action is _PASS:
-                    return self.app(environ, start_response)
+            if decision.action is _ADD:  # refused for its origin: the app answers, with Vary
+                if logger.isEnabledFor(_DEBUG):
+                    self.decider.log_refusal(decision, environ)
+            else:
+                if decision.action is _ASK:  # allow_origin_func answers first (not remembered)
+                    decision = self.decider.decide_asking(environ)
+                if (decision.refused or decision.action is _PASS) and logger.isEnabledFor(_DEBUG):
+                    self.decider.log_refusal(decision, environ)
+                action = decision.action
                 if action is _ANSWER:
                     start_response(decision.answer_status, list(decision.answer_headers))
                     return _NO_BODY
-                return self._call_app(environ, merging(start_response, decision))  # MERGE
+                if action is _PASS:
+                    return self.app(environ, start_response)
+                if action is _MERGE:  # the response's own names are listed: always merged
+                    return self._call_app(environ, merging(start_response, decision))
         extra = decision.header_list
 
         def cors_start_response(

@@ -42,8 +42,10 @@ def byte_facts(facts: dict[str, str]) -> dict[Any, Any]:
         if key.startswith("HTTP_"):
             name = key[5:].lower().replace("_", "-").encode("latin-1")
             converted[name] = value.encode("latin-1")
-        else:
+        elif key != "wsgi.url_scheme":
             converted[key] = value
+    scheme = facts.get("wsgi.url_scheme", "http")
+    converted["asgi.scope"] = {"scheme": scheme, "server": ("127.0.0.1", 8000)}
     return converted
 
 
