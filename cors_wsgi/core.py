@@ -66,7 +66,7 @@ class Decider:
             self._routes = Routes(self.routes, [PolicyDecider(r.policy) for r in self.routes])
         else:
             expected = "expected a CORSPolicy, a dict, or (path, policy) pairs"
-            raise ConfigError([Problem("policy", config, expected)])
+            raise ConfigError([Problem("policy", config, expected, "E024")])
         #: ``decide(facts)``: the decision for the request these facts describe (see the module
         #: docstring for the keys). For a single policy it is that policy's decider itself,
         #: which saves a call on every request.
@@ -224,4 +224,4 @@ def request_facts(
 
 def wrong_kind_of_app(app: object, kind: str, use: str) -> ConfigError:
     """The error for an application the middleware cannot serve, naming the class to use."""
-    return ConfigError([Problem("app", app, f"is {kind}; wrap it with {use} instead")])
+    return ConfigError([Problem("app", app, f"is {kind}; wrap it with {use} instead", "E026")])

@@ -15,7 +15,7 @@ LAYERS = [
     {"errors", "_regex", "fetch", "_log", "migrate"},
     {"origins"},
     {"options"},
-    {"policy", "origin_func"},
+    {"policy", "origin_func", "lint"},
     {"decision", "routes"},
     {"core", "response"},
     {"middleware", "asgi"},  # the adapters: siblings, never each other
