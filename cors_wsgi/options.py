@@ -470,7 +470,7 @@ class Options:
         (),
         _parse_origins,
         kind="list of origins, subdomain patterns, `null`, or `*`",
-        doc="Origins whose pages may read responses.",
+        doc="Origins whose pages may read responses; by default none may.",
         example="https://app.example.com https://*.example.org",
         details="Exact origins (`https://app.example.com`), subdomain patterns "
         "(`https://*.example.org`: one or more labels before `.example.org`, same scheme and "
