@@ -64,6 +64,7 @@ __all__ = [
     "is_async_callable",
     "matches_unownable",
     "option",
+    "option_params",
     "parse_bool",
     "parse_options",
     "public_suffix_under",
@@ -423,8 +424,8 @@ class Option:
 
     @property
     def is_flag(self) -> bool:
-        """A boolean option (parsed by the boolean parser, default False or True)."""
-        return isinstance(self.default, bool)
+        """A boolean option: parsed from true/false/yes/no/on/off/1/0."""
+        return self.parse is _parse_bool
 
     @property
     def default_text(self) -> str:
