@@ -47,7 +47,6 @@ class CORSPolicy(Options):
 
     The attributes are those of :class:`~cors_wsgi.options.Options`: every option, normalised,
     and what the decisions read compiled from them.
-
     """
 
     __slots__ = ()
