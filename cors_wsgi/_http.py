@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Final
 
+#: The header of the ``debug`` option: the reason for the answer, in every response.
+DEBUG_HEADER: Final = "X-CORS-Reason"
+
 #: Methods browsers upper-case (https://fetch.spec.whatwg.org/#concept-method-normalize).
 NORMALISED_METHODS: Final = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
 #: https://fetch.spec.whatwg.org/#cors-safelisted-method

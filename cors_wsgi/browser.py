@@ -40,10 +40,9 @@ from ._http import (
 )
 from .decision import DEBUG_HEADER, Action, Decision, Reason
 from .memo import request_facts
-from .options import TOKEN, describe_function
+from .options import TOKEN, Options, describe_function
 from .origin_func import Verdict
 from .origins import explain_bad_origin, is_serialized_origin, server_origin
-from .policy import CORSPolicy
 
 __all__ = [
     "ASSUMED_FETCH_SITE",
@@ -850,7 +849,7 @@ def outcome(exchanges: list[Exchange]) -> Outcome:
 
 
 def smallest_fix(
-    request: BrowserRequest, decision: Decision, policy: CORSPolicy | None, path: str
+    request: BrowserRequest, decision: Decision, policy: Options | None, path: str
 ) -> str:
     """The one config change that would let this request through (or why none will)."""
     reason = decision.reason

@@ -38,28 +38,21 @@ from .browser import (
     url_origin,
 )
 from .core import Decider, MiddlewareBase
-from .errors import ConfigError
+from .errors import ConfigError, Problem
+from .lint import policy_warnings
 from .migrate import PEERS
-from .options import ANY, describe_function, matches_unownable, public_suffix_under, read_ini
+from .options import ANY, describe_function, read_ini
 from .origins import explain_bad_origin, is_serialized_origin
 from .policy import CORSPolicy
 from .routes import INI_REGEX_PREFIX, PathPattern, load_ini
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
-#: The longest preflight cache each engine honours, in seconds (measured: WebKit preflighted
-#: again 615 s after a max_age=3600 answer).
-WEBKIT_MAX_AGE, CHROMIUM_MAX_AGE, FIREFOX_MAX_AGE = 600, 7200, 86400
 #: ``package.module:attribute``, the other form of a config argument.
 OBJECT_REFERENCE = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
 
 
 class UsageError(Exception):
     """A command-line argument that cannot be used; the message is one line for a person."""
-
-
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
-# A "." before a letter or digit is meant as a domain dot but matches any character.
-UNESCAPED_DOT = re.compile(r"(?<!\\)\.(?=[A-Za-z0-9])")
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -265,7 +258,7 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         config = load_config(args.config, args.section)
     except ConfigError as error:
         lines = [f"{args.config}: {len(error.problems)} problem(s)"]
-        lines += [f"  error: {problem}" for problem in error.problems]
+        lines += [f"  error {problem.code}: {problem}" for problem in error.problems]
         emit(args, out, {"ok": False, "problems": problem_list(error)}, "\n".join(lines))
         return EXIT_FAIL
     routes = config if isinstance(config, list) else [("/*", config)]
@@ -279,8 +272,8 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
             lines.append(f"\n[{args.section}:{pattern}]")
         lines += [f"  {key} = {format_value(value)}" for key, value in policy.options().items()]
         for warning in policy_warnings(policy):
-            report["warnings"].append({"path": pattern, **warning})
-            lines.append(f"  warning: {warning['key']}: {warning['message']}")
+            report["warnings"].append({"path": pattern, **problem_json(warning)})
+            lines.append(f"  warning {warning.code}: {warning.key}: {warning.message}")
     emit(args, out, report, "\n".join(lines))
     return EXIT_OK
 
@@ -299,109 +292,6 @@ def json_value(value: object) -> object:
     if callable(value):
         return describe_function(value)
     return value
-
-
-def policy_warnings(policy: CORSPolicy) -> list[dict[str, str]]:
-    """Risky settings that are still legal."""
-    warnings = []
-    if policy.allow_origin_func is not None:
-        warnings.append(
-            {
-                "key": "allow_origin_func",
-                "message": f"{describe_function(policy.allow_origin_func)} decides origins at run "
-                "time, which cannot be checked offline; try an origin with explain, which asks it",
-            }
-        )
-    if not (policy.allow_origins or policy.allow_origin_regex):
-        warnings.append(
-            {
-                "key": "allow_origins",
-                "message": "empty: no origin is allowed, so every cross-origin read is blocked",
-            }
-        )
-    for method in policy.allow_methods if policy.allow_methods != ANY else ():
-        if method != method.upper():
-            warnings.append(
-                {
-                    "key": "allow_methods",
-                    "message": f"{method} is not upper case: browsers send it exactly as the "
-                    f"page writes it, so only fetch(..., {{method: '{method}'}}) matches; "
-                    f"you probably mean {method.upper()}",
-                }
-            )
-    for pattern in policy.allow_origins:
-        suffix = public_suffix_under(pattern) if "*" in pattern and pattern != ANY else None
-        if suffix:
-            warnings.append(
-                {
-                    "key": "allow_origins",
-                    "message": f"{pattern}: {suffix} is a public suffix, so any stranger's site "
-                    "under it is allowed (refused with credentials)",
-                }
-            )
-    for regex in policy.allow_origin_regex:
-        compiled = re.compile(regex) if isinstance(regex, str) else regex
-        unowned = matches_unownable(compiled)
-        if unowned:
-            warnings.append(
-                {
-                    "key": "allow_origin_regex",
-                    "message": f"{compiled.pattern} matches origins nobody can own (such as "
-                    f"{unowned}): as broad as '*' (refused with credentials)",
-                }
-            )
-        if UNESCAPED_DOT.search(compiled.pattern):
-            warnings.append(
-                {
-                    "key": "allow_origin_regex",
-                    "message": "an unescaped '.' matches any character (https://apixexample.com "
-                    "for api.example.com); write \\.",
-                }
-            )
-    if policy.allow_credentials:
-        for origin in policy.allow_origins:
-            host = origin.removeprefix("http://").split(":")[0]
-            if origin.startswith("http://") and host not in LOOPBACK_HOSTS:
-                warnings.append(
-                    {
-                        "key": "allow_origins",
-                        "message": f"{origin} is plain http with credentials: anyone on the "
-                        "network path can inject script into that origin and read your users' "
-                        "data; use https",
-                    }
-                )
-    if policy.max_age is not None and policy.max_age > WEBKIT_MAX_AGE:
-        caps = [("WebKit (Safari)", WEBKIT_MAX_AGE), ("Chromium", CHROMIUM_MAX_AGE)]
-        caps.append(("Firefox", FIREFOX_MAX_AGE))
-        capped = [f"{name} at {cap} s" for name, cap in caps if policy.max_age > cap]
-        warnings.append(
-            {
-                "key": "max_age",
-                "message": f"{policy.max_age} s: browsers cache preflights for less: "
-                f"{' and '.join(capped)} (600 s is honoured by every engine)",
-            }
-        )
-    if policy.cross_origin_protection and policy.allow_any_origin:
-        warnings.append(
-            {
-                "key": "cross_origin_protection",
-                "message": "with allow_origins = * every origin is trusted, so it refuses only "
-                "writes without a valid Origin; list the origins allowed to write",
-            }
-        )
-    if "null" in policy.allow_origins:
-        warnings.append(
-            {
-                "key": "allow_origins",
-                "message": "null is listed: sandboxed iframes and data: documents of any site "
-                "send Origin: null",
-            }
-        )
-    if policy.debug:
-        warnings.append(
-            {"key": "debug", "message": "on: X-CORS-Reason tells every caller what is refused"}
-        )
-    return warnings
 
 
 # -- explain --------------------------------------------------------------------------------------
@@ -560,7 +450,18 @@ def emit(args: argparse.Namespace, out: TextIO, report: dict[str, Any], text: st
 
 
 def problem_list(error: ConfigError) -> list[dict[str, str]]:
-    return [{"key": p.key, "value": repr(p.value), "message": p.message} for p in error.problems]
+    return [problem_json(problem) for problem in error.problems]
+
+
+def problem_json(problem: Problem) -> dict[str, str]:
+    """A problem (error or warning) as ``check --json`` reports it."""
+    return {
+        "code": problem.code,
+        "severity": problem.severity,
+        "key": problem.key,
+        "value": repr(problem.value),
+        "message": problem.message,
+    }
 
 
 def format_value(value: object) -> str:

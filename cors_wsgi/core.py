@@ -14,9 +14,10 @@ a dict of bytes. Only what a decision needs is read, and only when it needs it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from ._log import log_refusal
+from .browser import asking, simulate
 from .decision import Decision, Reason
 from .errors import ConfigError, Problem
 from .memo import WSGI_KEYS, FactKeys, PolicyDecider, Respond, request_facts
@@ -77,7 +78,7 @@ class Decider:
             self._routes = Routes(self.routes, [PolicyDecider(r.policy, keys) for r in self.routes])
         else:
             expected = "expected a CORSPolicy, a dict, or (path, policy) pairs"
-            raise ConfigError([Problem("policy", config, expected)])
+            raise ConfigError([Problem("policy", config, expected, "E024")])
         #: ``respond(facts, verdict=None)``: what the adapters call for every request (see
         #: :class:`~cors_wsgi.memo.PolicyDecider`). For a single policy it is that policy's own,
         #: which saves a call on every request.
@@ -152,7 +153,8 @@ class Decider:
     def policy_for_path(self, path: str) -> CORSPolicy | None:
         """The policy governing *path*, or None when no per-path pattern matches."""
         decider = self._only or self._routes.select(path)
-        return decider.policy if decider is not None else None
+        # Every decider here was built from a CORSPolicy (the memo types it as its Options).
+        return cast("CORSPolicy", decider.policy) if decider is not None else None
 
     def evaluate(
         self,
@@ -164,8 +166,6 @@ class Decider:
         request_origin: str | None = None,
     ) -> Decision:
         """Decide what a browser's request would get (see :meth:`CORSPolicy.evaluate`)."""
-        from .browser import asking, simulate  # the browser model builds on the core
-
         if self._text is None:  # decided from text facts: a twin with the WSGI names
             self._text = Decider(self.config)
         decide = asking(self._text.decide)
@@ -243,4 +243,4 @@ class MiddlewareBase:
 
 def wrong_kind_of_app(app: object, kind: str, use: str) -> ConfigError:
     """The error for an application the middleware cannot serve, naming the class to use."""
-    return ConfigError([Problem("app", app, f"is {kind}; wrap it with {use} instead")])
+    return ConfigError([Problem("app", app, f"is {kind}; wrap it with {use} instead", "E026")])

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Final
 
+from ._http import DEBUG_HEADER
+
 if TYPE_CHECKING:
     from .origin_func import OriginFunc
 
@@ -28,7 +30,6 @@ __all__ = [
 
 Header = tuple[str, str]
 
-DEBUG_HEADER: Final = "X-CORS-Reason"
 #: The headers of an answer with an empty body.
 EMPTY_BODY: Final[tuple[Header, ...]] = (("Content-Type", "text/plain"), ("Content-Length", "0"))
 VARY_ORIGIN: Final[Header] = ("Vary", "Origin")

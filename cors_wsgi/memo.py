@@ -20,7 +20,7 @@ from .origin_func import OriginFunc, Verdict
 from .origins import MAX_ORIGIN_LENGTH, server_origin
 
 if TYPE_CHECKING:
-    from .policy import CORSPolicy
+    from .options import Options
 
 __all__ = [
     "ASGI_KEYS",
@@ -131,7 +131,7 @@ class PolicyDecider:
         "same_origin",
     )
 
-    def __init__(self, policy: CORSPolicy, keys: FactKeys = WSGI_KEYS) -> None:
+    def __init__(self, policy: Options, keys: FactKeys = WSGI_KEYS) -> None:
         self.policy = policy
         self._keys = keys
         self.no_origin = rules.no_origin(policy)

@@ -102,6 +102,7 @@ class CORSMiddleware(MiddlewareBase):
                 describe_function(policy.allow_origin_func),
                 "is an async def, which a WSGI server cannot await; give a plain function, "
                 "or serve an ASGI app with cors_wsgi.asgi.CORSMiddleware",
+                "E027",
             )
             for policy in decider.policies
             if policy.allow_origin_func is not None and is_async_callable(policy.allow_origin_func)

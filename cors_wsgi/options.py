@@ -1,9 +1,17 @@
-"""Option parsing and validation: configuration in, validated and normalised values out.
+"""The option table, and option parsing and validation: configuration in, validated and compiled
+options out.
+
+Each option is declared once, as a field of :class:`Options` whose default is an :func:`option`
+entry: its type, default, parser and documentation. :data:`OPTIONS` lists those entries (one
+:class:`Option` each, in documentation order), and everything else that lists options is derived
+from it: :data:`OPTION_NAMES`, :data:`DEFAULTS`, the slots of :class:`Options` (and so of
+:class:`~cors_wsgi.policy.CORSPolicy`, its subclass), ``repr``, equality, ``options()``, dict and
+INI parsing, the unknown-key message and the generated documentation.
 
 The one place where what a user wrote (Python values, or strings as INI files give them) is
 checked. Every problem is collected and reported at once in a :class:`ConfigError`, each
-naming its key and value. Regex safety is delegated to :mod:`._regex`, origin syntax to
-:mod:`.origins`.
+naming its key and value and carrying its code (:data:`~cors_wsgi.errors.PROBLEM_CODES`).
+Regex safety is delegated to :mod:`._regex`, origin syntax to :mod:`.origins`.
 """
 
 from __future__ import annotations
@@ -14,15 +22,17 @@ import difflib
 import importlib
 import inspect
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
-from ._http import NORMALISED_METHODS
+from ._http import DEBUG_HEADER, NORMALISED_METHODS
 from ._regex import ambiguous_repetition
 from .errors import ConfigError, Problem
 from .origins import (
+    OriginMatcher,
     check_subdomain_pattern,
     explain_bad_origin,
     is_serialized_origin,
@@ -35,17 +45,26 @@ if TYPE_CHECKING:
     from publicsuffixlist import PublicSuffixList
 
 __all__ = [
+    "ALWAYS_ALLOWED_HEADERS",
     "ANY",
+    "DEFAULTS",
     "DEFAULT_MAX_AGE",
     "DEFAULT_METHODS",
     "DEFAULT_ORIGIN_FUNC_CACHE_SECONDS",
+    "OPTIONS",
     "OPTION_NAMES",
+    "PREFLIGHT_VARY",
+    "PREFLIGHT_VARY_PNA",
     "TOKEN",
+    "Option",
     "Options",
     "OriginFunction",
     "describe_function",
+    "describe_options",
     "is_async_callable",
     "matches_unownable",
+    "option",
+    "option_params",
     "parse_bool",
     "parse_options",
     "public_suffix_under",
@@ -74,8 +93,21 @@ DEFAULT_METHODS: Final = ("GET", "HEAD", "POST")
 DEFAULT_MAX_AGE: Final = 600
 DEFAULT_ORIGIN_FUNC_CACHE_SECONDS: Final = 60
 
+#: Request headers every policy allows. They are CORS-safelisted names, but browsers still
+#: preflight them for values outside the safelist, e.g. ``Content-Type: application/json``.
+ALWAYS_ALLOWED_HEADERS: Final = ("Accept", "Accept-Language", "Content-Language", "Content-Type")
+
+PREFLIGHT_VARY: Final = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+PREFLIGHT_VARY_PNA: Final = PREFLIGHT_VARY + ", Access-Control-Request-Private-Network"
+
 #: ``allow_origin_func``: ``origin -> bool``, or an ``async def`` returning one (ASGI only).
 OriginFunction = Callable[[str], Any]
+#: A response header as the policy precomputes it.
+Header = tuple[str, str]
+#: An option's parser: ``(key, value as given, problems) -> normalised value``. It appends a
+#: :class:`Problem` for what it refuses (and returns a harmless stand-in), so that every
+#: problem is reported at once.
+Parser = Callable[[str, object, list[Problem]], Any]
 
 
 _INTERPOLATION: Final = re.compile(r"%\([^)]*\)")
@@ -86,48 +118,581 @@ _LIST_SEPARATOR: Final = re.compile(r"[,\s]+")
 TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
-#: Every option and its default, in documentation order.
-DEFAULTS: Final[dict[str, object]] = {
-    "allow_origins": (),
-    "allow_origin_regex": None,
-    "allow_origin_func": None,
-    "origin_func_cache_seconds": DEFAULT_ORIGIN_FUNC_CACHE_SECONDS,
-    "allow_methods": DEFAULT_METHODS,
-    "allow_headers": (),
-    "expose_headers": (),
-    "allow_credentials": False,
-    "max_age": DEFAULT_MAX_AGE,
-    "allow_private_network": False,
-    "keep_app_cors_headers": False,
-    "preflight_continue": False,
-    "cross_origin_protection": False,
-    "debug": False,
-}
-OPTION_NAMES: Final = tuple(DEFAULTS)
+# -- parsers: one per kind of option, each appending Problems rather than raising ---------------
 
 
-@dataclass(frozen=True, slots=True)
+def _split_list(key: str, value: object, problems: list[Problem]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(item for item in _LIST_SEPARATOR.split(value) if item)
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        items = tuple(value)
+        bad = [item for item in items if not isinstance(item, str)]
+        if bad:
+            problems.append(Problem(key, bad[0], "every entry must be a string", "E002"))
+            return ()
+        blank = [index for index, item in enumerate(items) if not item.strip()]
+        if blank:
+            problems.append(
+                Problem(
+                    key, list(items), f"entry {blank[0]} is empty; remove it or fill it in", "E003"
+                )
+            )
+            return ()
+        return tuple(item.strip() for item in items)
+    problems.append(
+        Problem(key, value, "expected a list of strings or a comma-separated string", "E002")
+    )
+    return ()
+
+
+def _parse_origins(key: str, value: object, problems: list[Problem]) -> tuple[str, ...]:
+    """Origins, subdomain patterns, ``null`` or ``*``; entries that are none of these are
+    reported and left out."""
+    valid: list[str] = []
+    given = _split_list(key, value, problems)
+    for entry in given:
+        if entry == ANY:
+            valid.append(entry)
+        elif "*" in entry:
+            try:
+                check_subdomain_pattern(entry)
+            except ValueError as error:
+                problems.append(Problem(key, entry, str(error), "E012"))
+            else:
+                valid.append(entry)
+        elif is_serialized_origin(entry):
+            valid.append(entry)
+        else:
+            message = f"not a valid origin: {explain_bad_origin(entry)}"
+            problems.append(Problem(key, entry, message, "E013"))
+    if ANY in given and len(given) > 1:
+        problems.append(
+            Problem(key, list(given), "'*' allows every origin; list nothing else", "E014")
+        )
+    return tuple(valid)
+
+
+def _unique(names: Iterable[str], folded: Callable[[str], str]) -> tuple[str, ...]:
+    """*names* without repeats (compared as *folded*), each where it was first listed."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(folded(name), name)
+    return tuple(seen.values())
+
+
+def _parse_methods(key: str, value: object, problems: list[Problem]) -> tuple[str, ...] | str:
+    """Methods, the six that browsers normalise upper-cased
+    (https://fetch.spec.whatwg.org/#concept-method-normalize), others as written, or ``*``."""
+    listed = _split_list(key, value, problems)
+    methods = _unique((m.upper() if m.upper() in NORMALISED_METHODS else m for m in listed), str)
+    _check_tokens(key, methods, problems)
+    return _any_or_tuple(methods)
+
+
+def _parse_header_names(key: str, value: object, problems: list[Problem]) -> tuple[str, ...] | str:
+    """Header names (compared case-insensitively, so listed once), or ``*``."""
+    names = _unique(_split_list(key, value, problems), str.lower)
+    _check_tokens(key, names, problems)
+    return _any_or_tuple(names)
+
+
+def _check_tokens(key: str, values: tuple[str, ...], problems: list[Problem]) -> None:
+    if ANY in values and len(values) > 1:
+        problems.append(
+            Problem(key, list(values), "'*' already means every name; list nothing else", "E014")
+        )
+        return
+    for value in values:
+        if value != ANY and not TOKEN.fullmatch(value):
+            problems.append(
+                Problem(key, value, "not a valid HTTP token (letters, digits, -, _ ...)", "E015")
+            )
+
+
+def _any_or_tuple(values: tuple[str, ...]) -> tuple[str, ...] | str:
+    return ANY if values == (ANY,) else values
+
+
+def _parse_bool(key: str, value: object, problems: list[Problem]) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+    problems.append(Problem(key, value, "expected a boolean: true/false/yes/no/on/off/1/0", "E004"))
+    return False
+
+
+def parse_bool(key: str, value: object) -> bool:
+    """A boolean option in any accepted form; ConfigError naming *key* otherwise."""
+    problems: list[Problem] = []
+    result = _parse_bool(key, value, problems)
+    if problems:
+        raise ConfigError(problems)
+    return result
+
+
+def _parse_max_age(key: str, value: object, problems: list[Problem]) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in ("", "none"):
+            return None
+        if text.isdigit():
+            return int(text)
+    elif isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    elif isinstance(value, datetime.timedelta):
+        seconds, rest = divmod(value, datetime.timedelta(seconds=1))
+        if seconds >= 0 and not rest:
+            return int(seconds)
+        problems.append(
+            Problem(
+                key,
+                value,
+                "expected a timedelta of whole seconds >= 0 (the header holds whole seconds)",
+                "E005",
+            )
+        )
+        return None
+    problems.append(
+        Problem(
+            key,
+            value,
+            "expected a whole number of seconds >= 0, a datetime.timedelta, or none to omit",
+            "E005",
+        )
+    )
+    return None
+
+
+def _parse_seconds(key: str, value: object, problems: list[Problem]) -> float:
+    """A duration in seconds >= 0: a number, a numeric string, or a timedelta."""
+    seconds: float | None = None
+    if isinstance(value, datetime.timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
+        try:
+            seconds = float(value.strip())
+        except ValueError:
+            seconds = None
+    if seconds is None or not seconds >= 0 or seconds == float("inf"):
+        problems.append(
+            Problem(key, value, "expected a number of seconds >= 0 (0 disables)", "E006")
+        )
+        return 0.0
+    return seconds
+
+
+def _parse_origin_func(key: str, value: object, problems: list[Problem]) -> OriginFunction | None:
+    """A callable as given, or one named by an import string ``package.module:function``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in ("", "none"):
+            return None
+        module_name, colon, attribute = text.partition(":")
+        if not colon or not module_name or not attribute or module_name.startswith("."):
+            # A relative module (.x) has no package to be relative to here.
+            problems.append(
+                Problem(
+                    key,
+                    value,
+                    "expected an import string package.module:function "
+                    "(absolute, without a leading dot)",
+                    "E007",
+                )
+            )
+            return None
+        try:
+            found: object = importlib.import_module(module_name)
+            for name in attribute.split("."):
+                found = getattr(found, name)
+        except ImportError as error:
+            problems.append(Problem(key, value, f"cannot be imported: {error}", "E007"))
+            return None
+        except AttributeError:
+            problems.append(Problem(key, value, f"{module_name} has no {attribute}", "E007"))
+            return None
+        value = found
+    if not callable(value):
+        problems.append(
+            Problem(
+                key,
+                value,
+                "expected a callable origin -> bool, or an import string "
+                "package.module:function naming one",
+                "E008",
+            )
+        )
+        return None
+    return value
+
+
+def _parse_regexes(
+    key: str, value: object, problems: list[Problem]
+) -> tuple[str | re.Pattern[str], ...]:
+    """The regexes as given (strings stripped, one per line of a string), each checked to
+    compile and to be safe; those that are not are reported and left out."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, re.Pattern)):
+        entries: list[object] = [value]
+        if isinstance(value, str):
+            entries = [line.strip() for line in value.splitlines() if line.strip()]
+    elif isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        entries = list(value)
+    else:
+        problems.append(Problem(key, value, "expected a string, a re.Pattern or a list", "E009"))
+        return ()
+    sources: list[str | re.Pattern[str]] = []
+    for entry in entries:
+        regex = _compile_regex(key, entry, problems)
+        if regex is not None:
+            sources.append(entry.strip() if isinstance(entry, str) else regex)
+    return tuple(sources)
+
+
+def _compile_regex(key: str, entry: object, problems: list[Problem]) -> re.Pattern[str] | None:
+    if isinstance(entry, re.Pattern):
+        if not isinstance(entry.pattern, str):
+            problems.append(Problem(key, entry, "expected a str pattern", "E009"))
+            return None
+        regex: re.Pattern[str] = entry
+    elif isinstance(entry, str) and entry.strip():
+        try:
+            regex = re.compile(entry.strip())
+        # Python raises OverflowError, not re.error, for numbers it cannot hold (a{99999999999},
+        # \U99999999999): found by the fuzz target.
+        except (re.error, OverflowError) as error:
+            problems.append(Problem(key, entry, f"invalid regular expression: {error}", "E010"))
+            return None
+    else:
+        problems.append(Problem(key, entry, "expected a non-empty string", "E009"))
+        return None
+    ambiguity = ambiguous_repetition(regex.pattern, regex.flags)
+    if ambiguity:
+        problems.append(
+            Problem(
+                key,
+                entry,
+                f"{ambiguity}, which can take seconds per request on a crafted Origin (ReDoS); "
+                "end each repeated part with a separator it cannot match, as in "
+                "([a-z0-9-]+\\.)*, or use allow_origins = https://*.example.com",
+                "E011",
+            )
+        )
+        return None
+    return regex
+
+
+def _compiled(source: str | re.Pattern[str]) -> re.Pattern[str]:
+    """A regex as :func:`_parse_regexes` kept it, compiled (``re`` caches string sources)."""
+    return re.compile(source) if isinstance(source, str) else source
+
+
+# -- the option table ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """One entry of the option table: everything cors_wsgi knows about one option.
+
+    :ivar name: the keyword, INI key and attribute name.
+    :ivar kind: what it accepts, in words (README's Type column).
+    :ivar default: the value when not given; also the keyword's default.
+    :ivar parse: the :data:`Parser` turning what a user wrote into the normalised value.
+    :ivar doc: what it does, in one line.
+    :ivar example: a value in its string form, as an INI file gives it.
+    :ivar details: the rest of its documentation, if any.
+    :ivar sets: the response headers the option makes a policy send, other than
+        ``Access-Control-*`` (which the merge always owns): the merge owns these too, so an
+        application's copy is replaced, never doubled.
+    """
+
+    name: str
+    kind: str
+    default: object
+    parse: Parser
+    doc: str
+    example: str
+    details: str = ""
+    sets: tuple[str, ...] = ()
+
+    @property
+    def is_flag(self) -> bool:
+        """A boolean option: parsed from true/false/yes/no/on/off/1/0."""
+        return self.parse is _parse_bool
+
+    @property
+    def default_text(self) -> str:
+        """The default as the reference shows it: none, or its string form in backticks."""
+        value = self.default
+        if value is None or value == ():
+            return "none"
+        if isinstance(value, bool):
+            return f"`{str(value).lower()}`"
+        if isinstance(value, tuple):
+            return "`" + ", ".join(map(str, value)) + "`"
+        return f"`{value:g}`" if isinstance(value, float) else f"`{value}`"
+
+
+#: The metadata key holding an option's table entry in its :class:`Options` field.
+_OPTION: Final = "cors_wsgi.option"
+
+
+def option(
+    default: object,
+    parse: Parser,
+    *,
+    kind: str,
+    doc: str,
+    example: str,
+    details: str = "",
+    sets: tuple[str, ...] = (),
+) -> Any:
+    """Declare an option: used as the default of an :class:`Options` field, whose name and
+    annotation (the normalised value's type) complete the entry."""
+    entry = Option("", kind, default, parse, doc, example, details, sets)
+    return field(default=default, metadata={_OPTION: entry})
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class Options:
-    """Validated, normalised options, plus what matching needs compiled."""
+    """Validated options, plus what the decisions read compiled from them. Immutable.
 
-    allow_origins: tuple[str, ...]
-    allow_origin_regex: tuple[str | re.Pattern[str], ...]
-    allow_origin_func: OriginFunction | None
-    origin_func_cache_seconds: float
-    allow_methods: tuple[str, ...] | str
-    allow_headers: tuple[str, ...] | str
-    expose_headers: tuple[str, ...] | str
-    allow_credentials: bool
-    max_age: int | None
-    allow_private_network: bool
-    keep_app_cors_headers: bool
-    preflight_continue: bool
-    cross_origin_protection: bool
-    debug: bool
-    allow_any_origin: bool
-    exact_origins: frozenset[str]
-    origin_patterns: frozenset[str]
-    origin_regexes: tuple[re.Pattern[str], ...]
+    Built from a mapping of option names to values (Python values or the string forms INI files
+    give): each option is parsed by its :data:`OPTIONS` entry, then the rules between options
+    are checked. :class:`~cors_wsgi.policy.CORSPolicy` is this class with typed keywords.
+
+    :raises ConfigError: listing every problem, each naming its key and value.
+    """
+
+    # The option table, in documentation order: one field per option, declared by option().
+    # Backticks mark code, as in the README table that is generated from these entries.
+
+    allow_origins: tuple[str, ...] = option(
+        (),
+        _parse_origins,
+        kind="list of origins, subdomain patterns, `null`, or `*`",
+        doc="Origins whose pages may read responses; by default none may.",
+        example="https://app.example.com https://*.example.org",
+        details="Exact origins (`https://app.example.com`), subdomain patterns "
+        "(`https://*.example.org`: one or more labels before `.example.org`, same scheme and "
+        "port), `null` (only when listed), or `*` for any origin. A string is split on commas "
+        "and whitespace.",
+    )
+    allow_origin_regex: tuple[str | re.Pattern[str], ...] = option(
+        (),
+        _parse_regexes,
+        kind="regular expression (full match), a compiled `re.Pattern`, or a list of them",
+        doc="Origins allowed by a regular expression matching the whole origin.",
+        example=r"https://pr-[0-9]+\.preview\.example\.com",
+        details="Any of several may match; a string holding several lines is one regex per "
+        "line. Never matches `null` or an origin that is not serialized as browsers send it. "
+        "Regexes that can backtrack exponentially are refused, and so are regexes that match "
+        "origins nobody can own when credentials are on.",
+    )
+    allow_origin_func: OriginFunction | None = option(  # noqa: RUF009  # a dataclasses.field
+        None,
+        _parse_origin_func,
+        kind="a function `origin -> bool` (ASGI: may be `async def`), or its import string",
+        doc="Origins decided at run time by a function (a tenant table, a partner list).",
+        example="myapp.cors:is_partner",
+        details="Asked only for origins that are syntactically valid and not allowed by the "
+        "fixed entries (never for `null` or junk), at most once per request; its answers are "
+        "remembered per origin for `origin_func_cache_seconds`. Under the ASGI middleware it "
+        "may be an `async def`; a plain function is then run in a worker thread, so neither "
+        "blocks the event loop. An exception refuses the request (reason "
+        "`origin_check_failed`, logged at ERROR). Refused with `*`.",
+    )
+    origin_func_cache_seconds: float = option(
+        DEFAULT_ORIGIN_FUNC_CACHE_SECONDS,
+        _parse_seconds,
+        kind="seconds (number >= 0; `0` disables)",
+        doc="How long each answer of `allow_origin_func`, yes or no, is remembered per origin.",
+        example="300",
+        details="`0` asks on every request. A revoked origin is refused once its entry expires.",
+    )
+    allow_methods: tuple[str, ...] | str = option(
+        DEFAULT_METHODS,
+        _parse_methods,
+        kind="list of methods, or `*`",
+        doc="Methods a preflight may ask for; `*` echoes the requested method.",
+        example="GET, POST, PUT, DELETE",
+        details="DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased, as browsers "
+        "upper-case them; any other method is compared case-sensitively, as the Fetch standard "
+        "does. A method listed twice is sent once.",
+    )
+    allow_headers: tuple[str, ...] | str = option(
+        (),
+        _parse_header_names,
+        kind="list of request header names, or `*`",
+        doc="Request headers a preflight may ask for, beyond the four always allowed.",
+        example="Authorization, X-Requested-With",
+        details="Compared case-insensitively. Accept, Accept-Language, Content-Language and "
+        "Content-Type are always allowed. `*` echoes the requested names, so `Authorization` "
+        "is covered too.",
+    )
+    expose_headers: tuple[str, ...] | str = option(
+        (),
+        _parse_header_names,
+        kind="list of response header names, or `*`",
+        doc="Response headers JavaScript may read beyond the safelisted ones.",
+        example="X-Total-Count, Content-Disposition",
+        details="With credentials, browsers take `*` literally, so the response's own header "
+        "names are listed instead.",
+    )
+    allow_credentials: bool = option(
+        False,
+        _parse_bool,
+        kind="bool",
+        doc="Let pages send cookies and HTTP authentication, and read the answer.",
+        example="true",
+        details="Sends `Access-Control-Allow-Credentials: true`. Refused together with `*` or "
+        "`null` origins, match-anything regexes and wildcards over a public suffix.",
+    )
+    max_age: int | None = option(
+        DEFAULT_MAX_AGE,
+        _parse_max_age,
+        kind="seconds (int >= 0 or `timedelta`), or `None`",
+        doc="How long a browser may cache a preflight answer.",
+        example="7200",
+        details="Whole seconds, or a `datetime.timedelta` of whole seconds; `None` omits the "
+        "header (browsers then use 5 s), `0` sends 0.",
+    )
+    allow_private_network: bool = option(
+        False,
+        _parse_bool,
+        kind="bool",
+        doc="Legacy: answer Private Network Access preflights.",
+        example="true",
+        details="Adds `Access-Control-Allow-Private-Network: true` to such preflights. No "
+        "current browser sends them (Chromium replaced them with the Local Network Access "
+        "permission prompt); when off, such a preflight is answered as any other, without that "
+        "header. Refused with `*` origins.",
+    )
+    keep_app_cors_headers: bool = option(
+        False,
+        _parse_bool,
+        kind="bool",
+        doc="Leave the application's own `Access-Control-*` headers standing.",
+        example="true",
+        details="When the application's response already carries `Access-Control-*` headers, "
+        "they stand and the policy adds none (`Vary` is still merged); for paths whose "
+        "application manages CORS itself. Preflights are still answered by the policy. Off, "
+        "the policy's headers replace the application's.",
+    )
+    preflight_continue: bool = option(
+        False,
+        _parse_bool,
+        kind="bool",
+        doc="Let the application answer preflights; the policy still decides them.",
+        example="true",
+        details="The middleware decides each preflight as usual and adds the preflight headers "
+        "to the application's `OPTIONS` response instead of answering itself (for applications "
+        "that log, rate-limit or authenticate `OPTIONS`).",
+    )
+    cross_origin_protection: bool = option(
+        False,
+        _parse_bool,
+        kind="bool",
+        doc="Refuse cross-origin writes (CSRF) with 403 before the application runs.",
+        example="true",
+        details="A request with a method other than GET, HEAD or OPTIONS is answered `403` "
+        "without calling the application unless `Sec-Fetch-Site` says `same-origin` or `none`, "
+        "or its `Origin` is allowed by this policy, or (without `Sec-Fetch-Site`, from older "
+        "browsers) it has no `Origin` or one whose host and port are the request's `Host`. "
+        "Reason `cross_origin_request_refused`.",
+    )
+    debug: bool = option(
+        False,
+        _parse_bool,
+        kind="bool",
+        doc="Add `X-CORS-Reason` to every response, saying why (not for production).",
+        example="true",
+        details="The header holds the reason code and, when one is refused, the method or "
+        "header. It tells any caller what the policy refuses.",
+        sets=(DEBUG_HEADER,),
+    )
+
+    # Compiled from the options above when built; not options themselves.
+
+    #: ``allow_origins`` is ``*``; the answer depends on ``Origin`` otherwise.
+    allow_any_origin: bool = field(init=False)
+    varies_by_origin: bool = field(init=False)
+    #: The origin allowlist; methods and (lower-cased) headers, None for any.
+    matcher: OriginMatcher = field(init=False)
+    method_set: frozenset[str] | None = field(init=False)
+    header_set: frozenset[str] | None = field(init=False)
+    #: Precomputed headers: allowed actual requests, allowed preflights, preflight ``Vary``.
+    actual_extra: tuple[Header, ...] = field(init=False)
+    preflight_extra: tuple[Header, ...] = field(init=False)
+    preflight_vary: str = field(init=False)
+
+    def __init__(self, given: Mapping[str, object] | None = None, /) -> None:
+        given = {} if given is None else given
+        problems = _unknown_key_problems({k: v for k, v in given.items() if k not in DEFAULTS})
+        values = {
+            entry.name: entry.parse(entry.name, given.get(entry.name, entry.default), problems)
+            for entry in OPTIONS
+        }
+        for rule in CROSS_OPTION_RULES:
+            problems.extend(rule(values))
+        if problems:
+            raise ConfigError(problems)
+        set_ = object.__setattr__  # the class forbids assignment; this is construction
+        for name, value in values.items():
+            set_(self, name, value)
+        _compile(self)
+
+    # -- asking the options ------------------------------------------------------------------
+
+    def options(self) -> dict[str, object]:
+        """The normalised options, as keyword arguments that rebuild this policy."""
+        return {name: getattr(self, name) for name in OPTION_NAMES}
+
+    def origin_allowed(self, origin: str) -> bool:
+        """Return True when *origin* (a request's ``Origin`` value) is allowed by the fixed
+        entries (``allow_origin_func`` is not asked)."""
+        return self.matcher.match(origin) is True
+
+    # -- value semantics ---------------------------------------------------------------------
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        kind = type(self).__name__
+        raise AttributeError(f"{kind} is immutable; build a new one instead of setting {name}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in self.options().items())
+        return f"{type(self).__name__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Options):
+            return NotImplemented
+        return self.options() == other.options()
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.options().values()))
+
+
+#: The option table: one :class:`Option` per option, in documentation order.
+OPTIONS: Final[tuple[Option, ...]] = tuple(
+    replace(entry, name=f.name) for f in fields(Options) if (entry := f.metadata.get(_OPTION))
+)
+OPTION_NAMES: Final = tuple(entry.name for entry in OPTIONS)
+#: Every option and its default, in documentation order.
+DEFAULTS: Final[Mapping[str, object]] = {entry.name: entry.default for entry in OPTIONS}
 
 
 def parse_options(given: Mapping[str, object]) -> Options:
@@ -135,117 +700,182 @@ def parse_options(given: Mapping[str, object]) -> Options:
 
     :raises ConfigError: listing every problem, each naming its key and value.
     """
-    known = {**DEFAULTS, **{k: v for k, v in given.items() if k in DEFAULTS}}
-    unknown = {k: v for k, v in given.items() if k not in DEFAULTS}
-    allow_origins, allow_origin_regex = known["allow_origins"], known["allow_origin_regex"]
-    allow_methods, allow_headers = known["allow_methods"], known["allow_headers"]
-    expose_headers, allow_credentials = known["expose_headers"], known["allow_credentials"]
-    max_age, allow_private_network = known["max_age"], known["allow_private_network"]
-    keep_app_cors_headers, debug = known["keep_app_cors_headers"], known["debug"]
-    problems: list[Problem] = []
-    if unknown:
-        problems.extend(_unknown_key_problems(unknown))
+    return Options(given)
 
-    origins = _split_list("allow_origins", allow_origins, problems)
-    methods = tuple(
-        m.upper() if m.upper() in NORMALISED_METHODS else m
-        for m in _split_list("allow_methods", allow_methods, problems)
-    )
-    headers = _split_list("allow_headers", allow_headers, problems)
-    exposed = _split_list("expose_headers", expose_headers, problems)
-    credentials = _parse_bool("allow_credentials", allow_credentials, problems)
-    private_network = _parse_bool("allow_private_network", allow_private_network, problems)
-    debug_header = _parse_bool("debug", debug, problems)
-    keep_app = _parse_bool("keep_app_cors_headers", keep_app_cors_headers, problems)
-    preflight_continue = _parse_bool("preflight_continue", known["preflight_continue"], problems)
-    protection = _parse_bool("cross_origin_protection", known["cross_origin_protection"], problems)
-    max_age_seconds = _parse_max_age(max_age, problems)
-    regex_sources, regexes = _parse_regexes(allow_origin_regex, problems)
-    origin_func = _parse_origin_func(known["allow_origin_func"], problems)
-    cache_seconds = _parse_seconds(
-        "origin_func_cache_seconds", known["origin_func_cache_seconds"], problems
-    )
 
-    allow_any, exact, patterns = _compile_origins(origins, problems)
-    if allow_any and origin_func is not None:
-        problems.append(
-            Problem(
-                "allow_origin_func",
-                describe_function(origin_func),
-                "is never asked when allow_origins='*' allows every origin; "
-                "list the fixed origins instead of '*'",
-            )
+def _compile(options: Options) -> None:
+    """Set what the decisions read, compiled from *options*' (validated) values."""
+    set_ = object.__setattr__
+    origins = options.allow_origins
+    allow_any = ANY in origins
+    set_(options, "allow_any_origin", allow_any)
+    set_(options, "varies_by_origin", not allow_any)
+    exact = frozenset(o for o in origins if "*" not in o)
+    patterns = frozenset(o for o in origins if "*" in o and o != ANY)
+    regexes = tuple(_compiled(source) for source in options.allow_origin_regex)
+    set_(options, "matcher", OriginMatcher(allow_any, exact, patterns, regexes))
+    methods, headers = options.allow_methods, options.allow_headers
+    set_(options, "method_set", None if methods == ANY else frozenset(methods))
+    listed = () if headers == ANY else headers
+    every = frozenset(h.lower() for h in (*ALWAYS_ALLOWED_HEADERS, *listed))
+    set_(options, "header_set", None if headers == ANY else every)
+    set_(options, "actual_extra", _actual_extra(options))
+    set_(options, "preflight_extra", _preflight_extra(options))
+    pna = options.allow_private_network
+    set_(options, "preflight_vary", PREFLIGHT_VARY_PNA if pna else PREFLIGHT_VARY)
+
+
+def _actual_extra(options: Options) -> tuple[Header, ...]:
+    """The headers of every allowed actual request beyond ``Access-Control-Allow-Origin``
+    (https://fetch.spec.whatwg.org/#http-responses)."""
+    extra: list[Header] = []
+    if options.allow_credentials:
+        extra.append(("Access-Control-Allow-Credentials", "true"))
+    if options.expose_headers == ANY:
+        # https://fetch.spec.whatwg.org/#http-access-control-expose-headers: a literal name
+        # with credentials, so the response's own names are listed instead (by the decision).
+        if not options.allow_credentials:
+            extra.append(("Access-Control-Expose-Headers", ANY))
+    elif options.expose_headers:
+        extra.append(("Access-Control-Expose-Headers", ", ".join(options.expose_headers)))
+    if options.varies_by_origin:
+        extra.append(("Vary", "Origin"))
+    return tuple(extra)
+
+
+def _preflight_extra(options: Options) -> tuple[Header, ...]:
+    """The headers of every allowed preflight beyond ``Access-Control-Allow-Origin``
+    (https://fetch.spec.whatwg.org/#cors-preflight-fetch)."""
+    extra: list[Header] = []
+    if options.allow_credentials:
+        extra.append(("Access-Control-Allow-Credentials", "true"))
+    if options.allow_methods != ANY:
+        extra.append(("Access-Control-Allow-Methods", ", ".join(options.allow_methods)))
+    if options.allow_headers != ANY:
+        listed = {name.lower() for name in options.allow_headers}
+        implicit = [h for h in ALWAYS_ALLOWED_HEADERS if h.lower() not in listed]
+        extra.append(
+            ("Access-Control-Allow-Headers", ", ".join([*options.allow_headers, *implicit]))
         )
-    if allow_any and credentials:
-        problems.append(Problem("allow_origins", ANY, f"'*' {_ANY_WITH_CREDENTIALS}"))
-    if credentials:
-        for source, regex in zip(regex_sources, regexes, strict=True):
-            unowned = matches_unownable(regex)
-            if unowned:
-                problems.append(
-                    Problem(
-                        "allow_origin_regex",
-                        source,
-                        f"matches origins nobody can own (such as {unowned}), so like '*' "
-                        f"it {_ANY_WITH_CREDENTIALS}",
-                    )
-                )
-        for pattern in sorted(patterns):
-            suffix = public_suffix_under(pattern)
-            if suffix:
-                problems.append(
-                    Problem(
-                        "allow_origins",
-                        pattern,
-                        f"{suffix} is a public suffix (anyone can register a site under "
-                        "it), so this wildcard with allow_credentials=true would let "
-                        "strangers read users' data; list your own sites",
-                    )
-                )
-    if "null" in exact and credentials:
-        problems.append(
-            Problem(
+    if options.max_age is not None:
+        extra.append(("Access-Control-Max-Age", str(options.max_age)))
+    return tuple(extra)
+
+
+def _unknown_key_problems(unknown: Mapping[str, object]) -> list[Problem]:
+    problems = []
+    for key, value in unknown.items():
+        close = difflib.get_close_matches(key, OPTION_NAMES, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        known = ", ".join(OPTION_NAMES)
+        problems.append(Problem(key, value, f"unknown option{hint} (known: {known})", "E001"))
+    return problems
+
+
+# -- rules between options, checked after each option is parsed ---------------------------------
+
+
+def _origin_func_with_any(values: Mapping[str, Any]) -> Iterator[Problem]:
+    func = values["allow_origin_func"]
+    if ANY in values["allow_origins"] and func is not None:
+        yield Problem(
+            "allow_origin_func",
+            describe_function(func),
+            "is never asked when allow_origins='*' allows every origin; "
+            "list the fixed origins instead of '*'",
+            "E016",
+        )
+
+
+def _broad_origins_with_credentials(values: Mapping[str, Any]) -> Iterator[Problem]:
+    """``*`` and anything as broad cannot go with credentials
+    (https://fetch.spec.whatwg.org/#cors-protocol-and-credentials)."""
+    if not values["allow_credentials"]:
+        return
+    origins = values["allow_origins"]
+    if ANY in origins:
+        yield Problem("allow_origins", ANY, f"'*' {_ANY_WITH_CREDENTIALS}", "E017")
+    for source in values["allow_origin_regex"]:
+        unowned = matches_unownable(_compiled(source))
+        if unowned:
+            yield Problem(
+                "allow_origin_regex",
+                source,
+                f"matches origins nobody can own (such as {unowned}), so like '*' "
+                f"it {_ANY_WITH_CREDENTIALS}",
+                "E018",
+            )
+    for pattern in sorted(o for o in origins if "*" in o and o != ANY):
+        suffix = public_suffix_under(pattern)
+        if suffix:
+            yield Problem(
                 "allow_origins",
-                "null",
-                "'null' cannot be combined with allow_credentials=true: sandboxed iframes "
-                "and data: documents of any site send Origin: null",
+                pattern,
+                f"{suffix} is a public suffix (anyone can register a site under it), so this "
+                "wildcard with allow_credentials=true would let strangers read users' data; "
+                "list your own sites",
+                "E019",
             )
+    if "null" in origins:
+        yield Problem(
+            "allow_origins",
+            "null",
+            "'null' cannot be combined with allow_credentials=true: sandboxed iframes "
+            "and data: documents of any site send Origin: null",
+            "E020",
         )
-    if allow_any and private_network:
-        problems.append(
-            Problem(
-                "allow_private_network",
-                True,
-                "cannot be combined with allow_origins='*': any public site could then "
-                "reach this private-network service; list the trusted origins",
-            )
-        )
-    _check_tokens("allow_methods", methods, problems)
-    _check_tokens("allow_headers", headers, problems)
-    _check_tokens("expose_headers", exposed, problems)
-    if problems:
-        raise ConfigError(problems)
 
-    return Options(
-        allow_origins=origins,
-        allow_origin_regex=regex_sources,
-        allow_origin_func=origin_func,
-        origin_func_cache_seconds=cache_seconds,
-        allow_methods=_any_or_tuple(methods),
-        allow_headers=_any_or_tuple(headers),
-        expose_headers=_any_or_tuple(exposed),
-        allow_credentials=credentials,
-        max_age=max_age_seconds,
-        allow_private_network=private_network,
-        keep_app_cors_headers=keep_app,
-        preflight_continue=preflight_continue,
-        cross_origin_protection=protection,
-        debug=debug_header,
-        allow_any_origin=allow_any,
-        exact_origins=exact,
-        origin_patterns=patterns,
-        origin_regexes=regexes,
-    )
+
+def _private_network_with_any(values: Mapping[str, Any]) -> Iterator[Problem]:
+    if ANY in values["allow_origins"] and values["allow_private_network"]:
+        yield Problem(
+            "allow_private_network",
+            True,
+            "cannot be combined with allow_origins='*': any public site could then "
+            "reach this private-network service; list the trusted origins",
+            "E021",
+        )
+
+
+#: The rules between options, in the order their problems are reported.
+CROSS_OPTION_RULES: Final[tuple[Callable[[Mapping[str, Any]], Iterable[Problem]], ...]] = (
+    _origin_func_with_any,
+    _broad_origins_with_credentials,
+    _private_network_with_any,
+)
+
+
+# -- documentation generated from the table -----------------------------------------------------
+
+
+def describe_options() -> str:
+    """Every option as plain text: name, kind, default, what it does and the details."""
+    blocks = []
+    for entry in OPTIONS:
+        text = " ".join(filter(None, [entry.doc, entry.details])).replace("`", "")
+        body = textwrap.indent(textwrap.fill(text, 92), "    ")
+        kind, default = entry.kind.replace("`", ""), entry.default_text.replace("`", "")
+        blocks.append(f"{entry.name}: {kind} (default: {default})\n{body}")
+    return "\n\n".join(blocks)
+
+
+def option_params() -> str:
+    """Every option as a reST ``:param:`` field, for a docstring (indented by 4 spaces)."""
+    lines = []
+    for entry in OPTIONS:
+        text = " ".join(filter(None, [entry.doc, entry.details, f"Default: {entry.default_text}."]))
+        text = text.replace("`", "``")
+        wrapped = textwrap.fill(
+            f":param {entry.name}: {text}",
+            96,
+            initial_indent="    ",
+            subsequent_indent="        ",
+        )
+        lines.append(wrapped)
+    return "\n".join(lines)
+
+
+# -- reading INI files, naming functions --------------------------------------------------------
 
 
 def read_ini(path: str | PathLike[str]) -> dict[str, dict[str, str]]:
@@ -269,6 +899,7 @@ def read_ini(path: str | PathLike[str]) -> dict[str, dict[str, str]]:
             value,
             "holds %(...)s interpolation, which only PasteDeploy performs; write the value "
             "out, or load this file through PasteDeploy (use = egg:cors_wsgi#cors)",
+            "E022",
         )
         for name, options in sections.items()
         for key, value in options.items()
@@ -277,146 +908,6 @@ def read_ini(path: str | PathLike[str]) -> dict[str, dict[str, str]]:
     if problems:
         raise ConfigError(problems)
     return sections
-
-
-# -- parsing helpers: each appends Problems rather than raising, so all are reported -----------
-
-
-def _unknown_key_problems(unknown: Mapping[str, object]) -> list[Problem]:
-    problems = []
-    for key, value in unknown.items():
-        close = difflib.get_close_matches(key, OPTION_NAMES, n=1)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        known = ", ".join(OPTION_NAMES)
-        problems.append(Problem(key, value, f"unknown option{hint} (known: {known})"))
-    return problems
-
-
-def _split_list(key: str, value: object, problems: list[Problem]) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return tuple(item for item in _LIST_SEPARATOR.split(value) if item)
-    if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
-        items = tuple(value)
-        bad = [item for item in items if not isinstance(item, str)]
-        if bad:
-            problems.append(Problem(key, bad[0], "every entry must be a string"))
-            return ()
-        blank = [index for index, item in enumerate(items) if not item.strip()]
-        if blank:
-            problems.append(
-                Problem(key, list(items), f"entry {blank[0]} is empty; remove it or fill it in")
-            )
-            return ()
-        return tuple(item.strip() for item in items)
-    problems.append(Problem(key, value, "expected a list of strings or a comma-separated string"))
-    return ()
-
-
-def _parse_bool(key: str, value: object, problems: list[Problem]) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-    problems.append(Problem(key, value, "expected a boolean: true/false/yes/no/on/off/1/0"))
-    return False
-
-
-def parse_bool(key: str, value: object) -> bool:
-    """A boolean option in any accepted form; ConfigError naming *key* otherwise."""
-    problems: list[Problem] = []
-    result = _parse_bool(key, value, problems)
-    if problems:
-        raise ConfigError(problems)
-    return result
-
-
-def _parse_max_age(value: object, problems: list[Problem]) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lower() in ("", "none"):
-            return None
-        if text.isdigit():
-            return int(text)
-    elif isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    elif isinstance(value, datetime.timedelta):
-        seconds, rest = divmod(value, datetime.timedelta(seconds=1))
-        if seconds >= 0 and not rest:
-            return int(seconds)
-        problems.append(
-            Problem("max_age", value, "expected a timedelta of whole seconds >= 0 (the header "
-                    "holds whole seconds)")
-        )  # fmt: skip
-        return None
-    problems.append(
-        Problem(
-            "max_age",
-            value,
-            "expected a whole number of seconds >= 0, a datetime.timedelta, or none to omit",
-        )
-    )
-    return None
-
-
-def _parse_seconds(key: str, value: object, problems: list[Problem]) -> float:
-    """A duration in seconds >= 0: a number, a numeric string, or a timedelta."""
-    seconds: float | None = None
-    if isinstance(value, datetime.timedelta):
-        seconds = value.total_seconds()
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str):
-        try:
-            seconds = float(value.strip())
-        except ValueError:
-            seconds = None
-    if seconds is None or not seconds >= 0 or seconds == float("inf"):
-        problems.append(Problem(key, value, "expected a number of seconds >= 0 (0 disables)"))
-        return 0.0
-    return seconds
-
-
-def _parse_origin_func(value: object, problems: list[Problem]) -> OriginFunction | None:
-    """A callable as given, or one named by an import string ``package.module:function``."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lower() in ("", "none"):
-            return None
-        module_name, colon, attribute = text.partition(":")
-        if not colon or not module_name or not attribute:
-            problems.append(
-                Problem("allow_origin_func", value, "expected an import string "
-                        "package.module:function")
-            )  # fmt: skip
-            return None
-        try:
-            found: object = importlib.import_module(module_name)
-            for name in attribute.split("."):
-                found = getattr(found, name)
-        except ImportError as error:
-            problems.append(Problem("allow_origin_func", value, f"cannot be imported: {error}"))
-            return None
-        except AttributeError:
-            problems.append(
-                Problem("allow_origin_func", value, f"{module_name} has no {attribute}")
-            )
-            return None
-        value = found
-    if not callable(value):
-        problems.append(
-            Problem("allow_origin_func", value, "expected a callable origin -> bool, or an "
-                    "import string package.module:function naming one")
-        )  # fmt: skip
-        return None
-    return value
 
 
 def describe_function(func: object) -> str:
@@ -433,65 +924,7 @@ def is_async_callable(func: object) -> bool:
     return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(call)
 
 
-def _parse_regexes(
-    value: object, problems: list[Problem]
-) -> tuple[tuple[str | re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
-    """The regexes as given (strings stripped) and compiled; one per line of a string."""
-    if value is None:
-        return (), ()
-    if isinstance(value, (str, re.Pattern)):
-        entries: list[object] = [value]
-        if isinstance(value, str):
-            entries = [line.strip() for line in value.splitlines() if line.strip()]
-    elif isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
-        entries = list(value)
-    else:
-        problems.append(
-            Problem("allow_origin_regex", value, "expected a string, a re.Pattern or a list")
-        )
-        return (), ()
-    sources: list[str | re.Pattern[str]] = []
-    compiled: list[re.Pattern[str]] = []
-    for entry in entries:
-        regex = _compile_regex(entry, problems)
-        if regex is not None:
-            sources.append(entry.strip() if isinstance(entry, str) else regex)
-            compiled.append(regex)
-    return tuple(sources), tuple(compiled)
-
-
-def _compile_regex(entry: object, problems: list[Problem]) -> re.Pattern[str] | None:
-    if isinstance(entry, re.Pattern):
-        if not isinstance(entry.pattern, str):
-            problems.append(Problem("allow_origin_regex", entry, "expected a str pattern"))
-            return None
-        regex: re.Pattern[str] = entry
-    elif isinstance(entry, str) and entry.strip():
-        try:
-            regex = re.compile(entry.strip())
-        # Python raises OverflowError, not re.error, for numbers it cannot hold (a{99999999999},
-        # \U99999999999): found by the fuzz target.
-        except (re.error, OverflowError) as error:
-            problems.append(
-                Problem("allow_origin_regex", entry, f"invalid regular expression: {error}")
-            )
-            return None
-    else:
-        problems.append(Problem("allow_origin_regex", entry, "expected a non-empty string"))
-        return None
-    ambiguity = ambiguous_repetition(regex.pattern, regex.flags)
-    if ambiguity:
-        problems.append(
-            Problem(
-                "allow_origin_regex",
-                entry,
-                f"{ambiguity}, which can take seconds per request on a crafted Origin (ReDoS); "
-                "end each repeated part with a separator it cannot match, as in "
-                "([a-z0-9-]+\\.)*, or use allow_origins = https://*.example.com",
-            )
-        )
-        return None
-    return regex
+# -- origins nobody can own, public suffixes ----------------------------------------------------
 
 
 def matches_unownable(regex: re.Pattern[str]) -> str | None:
@@ -514,49 +947,3 @@ def _public_suffix_list() -> PublicSuffixList:
     from publicsuffixlist import PublicSuffixList
 
     return PublicSuffixList()
-
-
-def _compile_origins(
-    origins: tuple[str, ...], problems: list[Problem]
-) -> tuple[bool, frozenset[str], frozenset[str]]:
-    allow_any = False
-    exact: set[str] = set()
-    patterns: set[str] = set()
-    for entry in origins:
-        if entry == ANY:
-            allow_any = True
-        elif "*" in entry:
-            try:
-                check_subdomain_pattern(entry)
-            except ValueError as error:
-                problems.append(Problem("allow_origins", entry, str(error)))
-            else:
-                patterns.add(entry)
-        elif is_serialized_origin(entry):
-            exact.add(entry)
-        else:
-            problems.append(
-                Problem("allow_origins", entry, f"not a valid origin: {explain_bad_origin(entry)}")
-            )
-    if allow_any and len(origins) > 1:
-        problems.append(
-            Problem("allow_origins", list(origins), "'*' allows every origin; list nothing else")
-        )
-    return allow_any, frozenset(exact), frozenset(patterns)
-
-
-def _check_tokens(key: str, values: tuple[str, ...], problems: list[Problem]) -> None:
-    if ANY in values and len(values) > 1:
-        problems.append(
-            Problem(key, list(values), "'*' already means every name; list nothing else")
-        )
-        return
-    for value in values:
-        if value != ANY and not TOKEN.fullmatch(value):
-            problems.append(
-                Problem(key, value, "not a valid HTTP token (letters, digits, -, _ ...)")
-            )
-
-
-def _any_or_tuple(values: tuple[str, ...]) -> tuple[str, ...] | str:
-    return ANY if values == (ANY,) else values

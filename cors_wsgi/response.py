@@ -2,8 +2,9 @@
 
 Facts this module relies on:
 
-* The middleware owns every header a policy sets: ``Access-Control-*`` and the debug header
-  (:data:`OWNED_NAMES`). The application's copies are dropped (or, under
+* The middleware owns every header a policy sets: ``Access-Control-*``, and the others the
+  option table declares (``Option.sets``: the debug header), in :data:`OWNED_NAMES`. The
+  application's copies are dropped (or, on an actual request under
   ``keep_app_cors_headers``, its ``Access-Control-*`` kept and the policy's left out), so a
   response never carries two ``Access-Control-Allow-Origin`` values, which browsers refuse.
 * ``Vary`` is merged, never replaced: the application's tokens stay (``Vary: Cookie`` keeps
@@ -22,7 +23,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, Final
 
-from .decision import DEBUG_HEADER, VARY_ORIGIN
+from .decision import VARY_ORIGIN
+from .options import OPTIONS
 
 if TYPE_CHECKING:
     from .decision import Decision, Header
@@ -49,7 +51,7 @@ HEADER_MEMO_SIZE: Final = 1024
 
 _CORS_PREFIX: Final = "access-control-"
 #: Headers besides ``Access-Control-*`` that a policy sets, lower case: owned by the merge.
-OWNED_NAMES: Final = frozenset({DEBUG_HEADER.lower()})
+OWNED_NAMES: Final = frozenset(name.lower() for entry in OPTIONS for name in entry.sets)
 _NOT_EXPOSABLE: Final = frozenset({"set-cookie", "set-cookie2"})
 ERROR_STATUS: Final = "500 Internal Server Error"
 ERROR_BODY: Final = b"Internal Server Error"

@@ -117,22 +117,22 @@ def build_routes(pairs: Sequence[object]) -> list[PathRoute]:
         if not (
             isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], (str, re.Pattern))
         ):
-            problems.append(Problem("policy", pair, "expected a (path_pattern, policy) pair"))
+            problems.append(
+                Problem("policy", pair, "expected a (path_pattern, policy) pair", "E024")
+            )
             continue
         pattern, policy = pair
         problem = _path_pattern_problem(pattern)
         if problem:
-            problems.append(Problem("path pattern", _shown(pattern), problem))
+            problems.append(Problem("path pattern", _shown(pattern), problem, "E025"))
             continue
         if not isinstance(policy, (CORSPolicy, Mapping)):
-            problems.append(Problem(pattern, policy, "expected a CORSPolicy or a dict"))
+            problems.append(Problem(pattern, policy, "expected a CORSPolicy or a dict", "E024"))
             continue
         try:
             routes.append(PathRoute(pattern, as_policy(policy)))
         except ConfigError as error:
-            problems.extend(
-                Problem(f"{_shown(pattern)}: {p.key}", p.value, p.message) for p in error.problems
-            )
+            problems.extend(p._replace(key=f"{_shown(pattern)}: {p.key}") for p in error.problems)
     if problems:
         raise ConfigError(problems)
     return routes
@@ -186,7 +186,7 @@ def load_ini(
                 pairs.append((re.compile(source), options))
             except (re.error, OverflowError) as error:
                 problems.append(
-                    Problem(f"[{name}]", source, f"invalid regular expression: {error}")
+                    Problem(f"[{name}]", source, f"invalid regular expression: {error}", "E010")
                 )
         else:
             pairs.append((pattern, options))

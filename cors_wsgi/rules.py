@@ -18,7 +18,7 @@ from .origin_func import Verdict
 from .origins import MAX_ORIGIN_LENGTH, server_origin
 
 if TYPE_CHECKING:
-    from .policy import CORSPolicy
+    from .options import Options
 
 __all__ = [
     "MAX_REQUEST_HEADERS_LENGTH",
@@ -64,7 +64,7 @@ class Request:
     server_origin: str | None = None
 
 
-def decide(policy: CORSPolicy, request: Request, verdict: Verdict | None = None) -> Decision:
+def decide(policy: Options, request: Request, verdict: Verdict | None = None) -> Decision:
     """The decision for *request* under *policy*; *verdict* is what ``allow_origin_func`` said
     of the request's origin, when it has been asked (``origin_func_pending`` until then)."""
     origin = request.origin
@@ -114,7 +114,7 @@ def is_same_origin(request: Request) -> bool:
     )
 
 
-def no_origin(policy: CORSPolicy) -> Decision:
+def no_origin(policy: Options) -> Decision:
     """A request without ``Origin``. Under a fixed ``*`` the static headers are sent on every
     response, CORS or not, and without ``Vary``, so a cached non-CORS answer serves a later
     fetch: https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches"""
@@ -124,12 +124,12 @@ def no_origin(policy: CORSPolicy) -> Decision:
     return make_decision(policy, Reason.NO_ORIGIN, _vary(policy))
 
 
-def same_origin(policy: CORSPolicy) -> Decision:
+def same_origin(policy: Options) -> Decision:
     """A request from the server's own origin: no CORS headers needed, and no refusal."""
     return make_decision(policy, Reason.SAME_ORIGIN, _vary(policy))
 
 
-def by_fixed_entries(policy: CORSPolicy, origin: str) -> Decision:
+def by_fixed_entries(policy: Options, origin: str) -> Decision:
     """An actual request's decision by the policy's fixed entries alone: allowed,
     ``invalid_origin`` or ``origin_not_allowed`` (which same origin or the function may turn)."""
     allowed = policy.matcher.match(origin)
@@ -138,7 +138,7 @@ def by_fixed_entries(policy: CORSPolicy, origin: str) -> Decision:
     return refused(policy, Reason.ORIGIN_NOT_ALLOWED if allowed is False else Reason.INVALID_ORIGIN)
 
 
-def by_function(policy: CORSPolicy, origin: str, verdict: Verdict | None) -> Decision:
+def by_function(policy: Options, origin: str, verdict: Verdict | None) -> Decision:
     """An origin the fixed entries refuse, left to ``allow_origin_func``: pending until asked.
     ``null`` is opaque and only ever allowed by listing it, so it is never asked about."""
     if origin == "null":
@@ -152,7 +152,7 @@ def by_function(policy: CORSPolicy, origin: str, verdict: Verdict | None) -> Dec
     return refused(policy, Reason.ORIGIN_NOT_ALLOWED)
 
 
-def allowed_actual(policy: CORSPolicy, origin: str) -> Decision:
+def allowed_actual(policy: Options, origin: str) -> Decision:
     """The headers of an allowed actual request: https://fetch.spec.whatwg.org/#http-responses
     (``Access-Control-Allow-Origin`` is the origin, or ``*``)."""
     allow_origin = ANY if policy.allow_any_origin else origin
@@ -166,14 +166,14 @@ def allowed_actual(policy: CORSPolicy, origin: str) -> Decision:
     )
 
 
-def refused(policy: CORSPolicy, reason: Reason) -> Decision:
+def refused(policy: Options, reason: Reason) -> Decision:
     """An actual request refused for its origin: the application answers, without CORS
     headers, so the browser withholds the response from the page."""
     return make_decision(policy, reason, _vary(policy))
 
 
 def decide_preflight(
-    policy: CORSPolicy,
+    policy: Options,
     origin: str,
     request_method: str,
     request_headers: str = "",
@@ -234,7 +234,7 @@ def decide_preflight(
 
 
 def protect_write(
-    policy: CORSPolicy,
+    policy: Options,
     decision: Decision,
     method: str,
     fetch_site: str | None,
@@ -264,7 +264,7 @@ def protect_write(
 
 
 def make_decision(
-    policy: CORSPolicy,
+    policy: Options,
     reason: Reason,
     headers: tuple[Header, ...],
     *,
@@ -283,20 +283,20 @@ def make_decision(
         preflight,
         detail,
         expose_response_headers,
-        policy.keep_app_cors_headers,
+        policy.keep_app_cors_headers and not preflight,  # a preflight is the policy's alone
         preflight and policy.preflight_continue,
     )
 
 
-def _vary(policy: CORSPolicy) -> tuple[Header, ...]:
+def _vary(policy: Options) -> tuple[Header, ...]:
     return (VARY_ORIGIN,) if policy.varies_by_origin else ()
 
 
-def _refuse_preflight(policy: CORSPolicy, reason: Reason, detail: str = "") -> Decision:
+def _refuse_preflight(policy: Options, reason: Reason, detail: str = "") -> Decision:
     # Fetch: "the 403 status can be used, coupled with omitting the relevant headers".
     vary = (("Vary", policy.preflight_vary),)
     return make_decision(policy, reason, vary, preflight=True, detail=detail)
 
 
-def _refuse_write(policy: CORSPolicy) -> Decision:
+def _refuse_write(policy: Options) -> Decision:
     return make_decision(policy, Reason.CROSS_ORIGIN_REQUEST_REFUSED, _vary(policy))

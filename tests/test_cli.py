@@ -70,26 +70,33 @@ def test_check_reports_every_problem_with_its_key(tmp_path: Path) -> None:
     )
     assert code == 1
     assert {p["key"] for p in report["problems"]} == {"allow_orgins", "max_age", "allow_origins"}
+    assert [(p["code"], p["severity"]) for p in report["problems"]] == [
+        ("E001", "error"),
+        ("E013", "error"),
+        ("E005", "error"),
+    ]
+    text = run("check", write(tmp_path, "[cors]\nallow_orgins = x\n"))[1]
+    assert "  error E001: allow_orgins = 'x': unknown option" in text
 
 
 @pytest.mark.parametrize(
-    ("options", "key", "fragment"),
+    ("options", "key", "fragment", "problem_code"),
     [
-        ("allow_origins = http://app.example.com\nallow_credentials = true", "allow_origins", "plain http"),
-        ("max_age = 3600", "max_age", "WebKit (Safari) at 600 s"),
-        ("max_age = 10000", "max_age", "WebKit (Safari) at 600 s and Chromium at 7200 s"),
-        ("max_age = 100000", "max_age", "and Firefox at 86400"),
-        ("allow_methods = get, post, patch", "allow_methods", "patch is not upper case"),
-        ("allow_origins = https://*.github.io", "allow_origins", "github.io is a public suffix"),
-        ("allow_origin_regex = https://[a-z0-9-]+\\.vercel\\.app|.*", "allow_origin_regex", "nobody can own"),
-        ("allow_origins = null", "allow_origins", "null is listed"),
-        ("allow_origin_regex = https://api.example.com", "allow_origin_regex", "unescaped '.'"),
-        ("debug = on", "debug", "X-CORS-Reason"),
-        ("allow_origins = *\ncross_origin_protection = true", "cross_origin_protection", "every origin is trusted"),
+        ("allow_origins = http://app.example.com\nallow_credentials = true", "allow_origins", "plain http", "W007"),
+        ("max_age = 3600", "max_age", "WebKit (Safari) at 600 s", "W008"),
+        ("max_age = 10000", "max_age", "WebKit (Safari) at 600 s and Chromium at 7200 s", "W008"),
+        ("max_age = 100000", "max_age", "and Firefox at 86400", "W008"),
+        ("allow_methods = get, post, patch", "allow_methods", "patch is not upper case", "W003"),
+        ("allow_origins = https://*.github.io", "allow_origins", "github.io is a public suffix", "W004"),
+        ("allow_origin_regex = https://[a-z0-9-]+\\.vercel\\.app|.*", "allow_origin_regex", "nobody can own", "W005"),
+        ("allow_origins = null", "allow_origins", "null is listed", "W010"),
+        ("allow_origin_regex = https://api.example.com", "allow_origin_regex", "unescaped '.'", "W006"),
+        ("debug = on", "debug", "X-CORS-Reason", "W011"),
+        ("allow_origins = *\ncross_origin_protection = true", "cross_origin_protection", "every origin is trusted", "W009"),
     ],
 )  # fmt: skip
 def test_check_warns_on_risky_but_legal_settings(
-    tmp_path: Path, options: str, key: str, fragment: str
+    tmp_path: Path, options: str, key: str, fragment: str, problem_code: str
 ) -> None:
     if not options.startswith(("allow_origins", "allow_origin_regex")):
         options = f"allow_origins = https://app.example.com\n{options}"
@@ -97,6 +104,10 @@ def test_check_warns_on_risky_but_legal_settings(
     assert code == 0
     assert [w["key"] for w in report["warnings"]] == [key]
     assert fragment in report["warnings"][0]["message"]
+    warning = report["warnings"][0]
+    assert (warning["code"], warning["severity"]) == (problem_code, "warning")
+    text = run("check", write(tmp_path, f"[cors]\n{options}\n"))[1]
+    assert f"  warning {problem_code}: {key}: " in text
 
 
 def test_check_no_warning_for_loopback_http_or_escaped_regex(tmp_path: Path) -> None:

@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 
 from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy
+from cors_wsgi.options import DEFAULTS
 
 
 def test_defaults() -> None:
     policy = CORSPolicy()
-    assert policy.options() == {
+    assert policy.options() == DEFAULTS
+    published = {  # the defaults of every option published so far
         "allow_origins": (),
         "allow_origin_regex": (),
         "allow_origin_func": None,
@@ -29,6 +31,7 @@ def test_defaults() -> None:
         "cross_origin_protection": False,
         "debug": False,
     }
+    assert policy.options().items() >= published.items()
     assert not policy.origin_allowed("https://app.example.com")
 
 
@@ -84,140 +87,174 @@ def test_max_age_forms(value: Any, expected: int | None) -> None:
     assert CORSPolicy(max_age=value).max_age == expected
 
 
-# One row per configuration error: the options, then text that the message must contain
-# (always the key and the bad value).
+# One row per configuration error: the options, text that the message must contain (always
+# the key and the bad value), and the problem's code.
 CONFIG_ERRORS = [
     pytest.param(
         {"allow_orgins": ["https://a.example"]},
         ["allow_orgins", "did you mean allow_origins"],
+        "E001",
         id="typo",
     ),
     pytest.param(
         {"allow_origins": "*", "allow_credentials": True},
         ["allow_origins", "'*'", "allow_credentials"],
+        "E017",
         id="star with credentials",
     ),
     pytest.param(
         {"allow_origins": "null", "allow_credentials": "yes"},
         ["allow_origins", "'null'", "allow_credentials"],
+        "E020",
         id="null with credentials",
     ),
     pytest.param(
         {"allow_origins": "https://a.example/"},
         ["allow_origins", "'https://a.example/'", "trailing slash"],
+        "E013",
         id="trailing slash",
     ),
     pytest.param(
         {"allow_origins": "https://a.example/app"},
         ["'https://a.example/app'", "no path"],
+        "E013",
         id="path",
     ),
     pytest.param(
-        {"allow_origins": "https://a.example?x=1"}, ["'https://a.example?x=1'", "query"], id="query"
+        {"allow_origins": "https://a.example?x=1"},
+        ["'https://a.example?x=1'", "query"],
+        "E013",
+        id="query",
     ),
-    pytest.param({"allow_origins": "a.example"}, ["'a.example'", "no scheme"], id="missing scheme"),
+    pytest.param(
+        {"allow_origins": "a.example"}, ["'a.example'", "no scheme"], "E013", id="missing scheme"
+    ),
     pytest.param(
         {"allow_origins": "https://A.example"},
         ["'https://A.example'", "lower case"],
+        "E013",
         id="upper case",
     ),
     pytest.param(
         {"allow_origins": "https://a.example:443"},
         ["'https://a.example:443'", "default port"],
+        "E013",
         id="default port",
     ),
     pytest.param(
         {"allow_origins": "https://u@a.example"},
         ["'https://u@a.example'", "user name"],
+        "E013",
         id="userinfo",
     ),
     pytest.param(
         {"allow_origins": "https://a.*.example"},
         ["'https://a.*.example'", "leftmost label"],
+        "E012",
         id="inner wildcard",
     ),
     pytest.param(
-        {"allow_origins": "https://*"}, ["'https://*'", "leftmost label"], id="bare host wildcard"
+        {"allow_origins": "https://*"},
+        ["'https://*'", "leftmost label"],
+        "E012",
+        id="bare host wildcard",
     ),
     pytest.param(
         {"allow_origins": "https://*.com"},
         ["'https://*.com'", "too broad"],
+        "E012",
         id="top-level wildcard",
     ),
     pytest.param(
-        {"allow_origins": "*.example.com"}, ["'*.example.com'"], id="wildcard without scheme"
+        {"allow_origins": "*.example.com"},
+        ["'*.example.com'"],
+        "E012",
+        id="wildcard without scheme",
     ),
     pytest.param(
         {"allow_origins": ["*", "https://a.example"]},
         ["allow_origins", "list nothing else"],
+        "E014",
         id="star among others",
     ),
     pytest.param(
         {"allow_origin_regex": "https://a{99999999999}"},
         ["allow_origin_regex", "invalid regular expression"],
+        "E010",
         id="regex count too large (OverflowError, found by fuzzing)",
     ),
     pytest.param(
         {"allow_origin_regex": "https://(a"},
         ["allow_origin_regex", "'https://(a'", "invalid regular expression"],
+        "E010",
         id="bad regex",
     ),
-    pytest.param({"max_age": -1}, ["max_age", "-1"], id="negative max_age"),
-    pytest.param({"max_age": "-5"}, ["max_age", "'-5'"], id="negative max_age string"),
-    pytest.param({"max_age": 1.5}, ["max_age", "1.5"], id="fractional max_age"),
-    pytest.param({"max_age": "ten"}, ["max_age", "'ten'"], id="word max_age"),
-    pytest.param({"max_age": True}, ["max_age", "True"], id="bool max_age"),
+    pytest.param({"max_age": -1}, ["max_age", "-1"], "E005", id="negative max_age"),
+    pytest.param({"max_age": "-5"}, ["max_age", "'-5'"], "E005", id="negative max_age string"),
+    pytest.param({"max_age": 1.5}, ["max_age", "1.5"], "E005", id="fractional max_age"),
+    pytest.param({"max_age": "ten"}, ["max_age", "'ten'"], "E005", id="word max_age"),
+    pytest.param({"max_age": True}, ["max_age", "True"], "E005", id="bool max_age"),
     pytest.param(
         {"allow_credentials": "maybe"},
         ["allow_credentials", "'maybe'", "true/false"],
+        "E004",
         id="bad boolean",
     ),
-    pytest.param({"allow_private_network": 2}, ["allow_private_network", "2"], id="non-bool"),
+    pytest.param(
+        {"allow_private_network": 2}, ["allow_private_network", "2"], "E004", id="non-bool"
+    ),
     pytest.param(
         {"allow_methods": ["GET", "BAD METHOD"]},
         ["allow_methods", "'BAD METHOD'"],
+        "E015",
         id="list items are not split",
     ),
     pytest.param(
-        {"allow_methods": ["GE(T"]}, ["allow_methods", "'GE(T'", "token"], id="bad method"
+        {"allow_methods": ["GE(T"]}, ["allow_methods", "'GE(T'", "token"], "E015", id="bad method"
     ),
     pytest.param(
-        {"allow_headers": ["X-Ok", "X:Bad"]}, ["allow_headers", "'X:Bad'"], id="bad header"
+        {"allow_headers": ["X-Ok", "X:Bad"]}, ["allow_headers", "'X:Bad'"], "E015", id="bad header"
     ),
     pytest.param(
         {"expose_headers": ["*", "X-A"]},
         ["expose_headers", "list nothing else"],
+        "E014",
         id="star among names",
     ),
-    pytest.param({"allow_origins": 42}, ["allow_origins", "42"], id="not a list"),
+    pytest.param({"allow_origins": 42}, ["allow_origins", "42"], "E002", id="not a list"),
     pytest.param(
         {"allow_origins": ["https://a.example", 42]},
         ["allow_origins", "42", "string"],
+        "E002",
         id="non-string item",
     ),
     pytest.param(
         {"allow_origins": "*", "allow_private_network": True},
         ["allow_private_network", "'*'"],
+        "E021",
         id="star with private network",
     ),
 ]
 
 
-@pytest.mark.parametrize(("options", "expected"), CONFIG_ERRORS)
-def test_config_errors(options: dict[str, Any], expected: list[str]) -> None:
+@pytest.mark.parametrize(("options", "expected", "code"), CONFIG_ERRORS)
+def test_config_errors(options: dict[str, Any], expected: list[str], code: str) -> None:
     with pytest.raises(ConfigError) as raised:
         CORSPolicy.from_dict(options)
     message = str(raised.value)
     for fragment in expected:
         assert fragment in message
     assert isinstance(raised.value, ValueError)
-    assert raised.value.problems
+    assert [p.code for p in raised.value.problems] == [code]
 
 
-@pytest.mark.parametrize(("options", "expected"), CONFIG_ERRORS)
-def test_config_errors_through_the_middleware(options: dict[str, Any], expected: list[str]) -> None:
-    with pytest.raises(ConfigError, match=re.escape(expected[0])):
+@pytest.mark.parametrize(("options", "expected", "code"), CONFIG_ERRORS)
+def test_config_errors_through_the_middleware(
+    options: dict[str, Any], expected: list[str], code: str
+) -> None:
+    with pytest.raises(ConfigError, match=re.escape(expected[0])) as raised:
         CORSMiddleware(lambda environ, start_response: [], options)
+    assert [p.code for p in raised.value.problems] == [code]
 
 
 def test_unknown_keyword_raises_config_error_not_type_error() -> None:

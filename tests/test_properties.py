@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy
 from cors_wsgi.asgi import CORSMiddleware as ASGICORSMiddleware
+from cors_wsgi.options import OPTION_NAMES, OPTIONS, Option
 from cors_wsgi.origins import is_serialized_origin
 
 from .asgi_apps import RecordingASGIApp, call, http_scope, run_async
@@ -44,36 +45,61 @@ PATHS = st.one_of(
     st.text(alphabet=LATIN1, max_size=30).map(lambda s: "/" + s),
 )
 
+
+def is_example_net(origin: str) -> bool:
+    """An ``allow_origin_func``: allows https origins under .example.net."""
+    return origin.startswith("https://") and origin.endswith(".example.net")
+
+
+#: Values to try for each option of the table, by name; boolean options need no entry.
+OPTION_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "allow_origins": st.lists(
+        st.sampled_from(
+            [
+                "https://app.example.com",
+                "https://*.example.com",
+                "null",
+                "*",
+                "http://localhost:3000",
+                "https://*.example.org:8443",
+            ]
+        ),
+        max_size=3,
+        unique=True,
+    ),
+    "allow_origin_regex": st.sampled_from([r"https://[a-z]+\.example\.net", ".*"]),
+    "allow_origin_func": st.sampled_from([None, is_example_net]),
+    "origin_func_cache_seconds": st.sampled_from([0, 60, "0.5"]),
+    "allow_methods": st.one_of(
+        st.just("*"), st.lists(st.sampled_from(["GET", "POST", "PUT", "patch"]), unique=True)
+    ),
+    "allow_headers": st.one_of(
+        st.just("*"), st.lists(st.sampled_from(["Authorization", "X-Api-Key"]), unique=True)
+    ),
+    "expose_headers": st.one_of(st.just("*"), st.lists(st.sampled_from(["X-Total"]))),
+    "max_age": st.one_of(st.none(), st.integers(0, 100_000)),
+}
+FLAG_VALUES = st.one_of(st.booleans(), st.sampled_from(["yes", "off"]))
+
+
+def option_values(entry: Option) -> st.SearchStrategy[Any] | None:
+    """What to try for one option: its row above, or any boolean form for a flag."""
+    return OPTION_VALUES.get(entry.name, FLAG_VALUES if entry.is_flag else None)
+
+
+def test_every_option_of_the_table_is_generated() -> None:
+    """An option without values here would silently never be tried by the properties."""
+    assert [entry.name for entry in OPTIONS if option_values(entry) is None] == []
+    assert set(OPTION_VALUES) <= set(OPTION_NAMES)
+
+
 POLICIES = st.fixed_dictionaries(
-    {
-        "allow_origins": st.lists(
-            st.sampled_from(
-                [
-                    "https://app.example.com",
-                    "https://*.example.com",
-                    "null",
-                    "*",
-                    "http://localhost:3000",
-                    "https://*.example.org:8443",
-                ]
-            ),
-            max_size=3,
-            unique=True,
-        ),
-        "allow_methods": st.one_of(
-            st.just("*"), st.lists(st.sampled_from(["GET", "POST", "PUT", "patch"]), unique=True)
-        ),
-        "allow_headers": st.one_of(
-            st.just("*"), st.lists(st.sampled_from(["Authorization", "X-Api-Key"]), unique=True)
-        ),
-        "expose_headers": st.one_of(st.just("*"), st.lists(st.sampled_from(["X-Total"]))),
-        "allow_credentials": st.booleans(),
-        "max_age": st.one_of(st.none(), st.integers(0, 100_000)),
-        "allow_private_network": st.booleans(),
-        "keep_app_cors_headers": st.booleans(),
-        "debug": st.booleans(),
+    {"allow_origins": OPTION_VALUES["allow_origins"]},
+    optional={
+        entry.name: values
+        for entry in OPTIONS
+        if entry.name != "allow_origins" and (values := option_values(entry)) is not None
     },
-    optional={"allow_origin_regex": st.sampled_from([r"https://[a-z]+\.example\.net", ".*"])},
 )
 
 APP_HEADERS = st.lists(
@@ -181,17 +207,17 @@ def test_middleware_invariants(
     preflight = (
         governed and origin is not None and method == "OPTIONS" and request_method is not None
     )
-    if preflight:
-        assert not app_called  # a preflight never reaches the app
+    if preflight and not policy.preflight_continue:
+        assert not app_called  # a preflight never reaches the app, unless it should
         assert status.startswith(("200", "403"))
-    if not governed or (options["keep_app_cors_headers"] and not preflight and any(
+    if not governed or (policy.keep_app_cors_headers and not preflight and any(
         n.lower().startswith("access-control-") for n, _ in app_headers
     )):  # fmt: skip
         return  # the application's own headers stand: nothing more is ours to check
     if acao:
-        assert acao[0] == "*" or (
-            acao[0] == origin and is_serialized_origin(origin) and policy.origin_allowed(origin)
-        )
+        asked = policy.allow_origin_func is not None and is_example_net(origin or "")
+        allowed = policy.origin_allowed(origin or "") or asked
+        assert acao[0] == "*" or (acao[0] == origin and is_serialized_origin(origin) and allowed)
         if acao[0] != "*":
             vary = ", ".join(v for n, v in headers if n.lower() == "vary").lower()
             assert "origin" in vary or "*" in vary
