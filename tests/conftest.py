@@ -6,7 +6,7 @@ import pytest
 
 from cors_wsgi import CORSPolicy
 
-from .helpers import ALLOWED, OTHER_ALLOWED, RecordingApp
+from .support.helpers import ALLOWED, OTHER_ALLOWED, RecordingApp
 
 
 @pytest.fixture

@@ -1,0 +1,65 @@
+"""README.md matches the code: the test command CI runs, the option table, the example commands."""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+from cors_wsgi import CORSPolicy
+from cors_wsgi.options import OPTION_NAMES
+
+from ..support.servers import PROJECT
+
+README = (PROJECT / "README.md").read_text(encoding="utf-8")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    command = README.split("# 2. The tests.\n", 1)[1].splitlines()[0]
+    ci_lines = (PROJECT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci_lines[-1] == command
+    assert "pytest" in command
+
+
+def test_option_table_lists_every_option_with_its_default() -> None:
+    reference = README.split("## Configuration reference", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|", reference, flags=re.MULTILINE)
+    table = {key: default.strip() for key, default in rows if key in OPTION_NAMES}
+    assert list(table) == list(OPTION_NAMES)
+    defaults = CORSPolicy().options()
+    assert table["allow_methods"] == "`" + ", ".join(defaults["allow_methods"]) + "`"  # type: ignore[arg-type]
+    assert table["max_age"] == f"`{defaults['max_age']}`"
+    flags = ("allow_credentials", "allow_private_network", "keep_app_cors_headers",
+             "preflight_continue", "cross_origin_protection", "debug")  # fmt: skip
+    assert table["origin_func_cache_seconds"] == f"`{defaults['origin_func_cache_seconds']:g}`"
+    assert defaults["allow_origin_func"] is None and table["allow_origin_func"] == "none"
+    for flag in flags:
+        assert defaults[flag] is False and table[flag] == "`false`"
+    assert defaults["allow_origins"] == () and table["allow_origins"].startswith("none")
+
+
+def test_every_example_command_names_a_real_module() -> None:
+    for module in re.findall(r"gunicorn (examples\.\w+):application", README):
+        assert hasattr(importlib.import_module(module), "application")
+    for module in re.findall(r"uvicorn (examples\.\w+):app", README):
+        assert hasattr(importlib.import_module(module), "app")
+    assert re.findall(r"uvicorn (examples\.\w+):app", README)
+    for ini in re.findall(r"gunicorn --paste (examples/\S+\.ini)", README):
+        assert (PROJECT / ini).is_file()
+
+
+def test_the_check_example_is_what_check_prints() -> None:
+    import io
+    import os
+
+    from cors_wsgi.cli import main
+
+    command = "$ python -m cors_wsgi check examples/cors.ini --section filter:cors\n"
+    shown = README.split(command, 1)[1].split("```", 1)[0]
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(PROJECT)  # the example names the file relative to the checkout
+    try:
+        assert main(["check", "examples/cors.ini", "--section", "filter:cors"], out=out) == 0
+    finally:
+        os.chdir(cwd)
+    assert out.getvalue() == shown
