@@ -15,7 +15,9 @@ from webtest import TestApp
 
 from cors_wsgi import CORSMiddleware, CORSPolicy
 
-ORIGIN = "http://localhost:3000"
+from ..support.helpers import EXAMPLE_ORIGIN
+
+ORIGIN = EXAMPLE_ORIGIN
 EXAMPLES = ["plain_wsgi", "flask_app", "django_app", "bottle_app", "falcon_app"]
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from cors_wsgi.cli import main
 
-from ..support.helpers import EVIL
+from ..support.helpers import EVIL, EXAMPLE_ORIGIN
 from ..support.servers import PROJECT, gunicorn
 
 
@@ -52,7 +52,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
         yield {"good": good_url, "broken": bad_url, "protected": protected_url}
 
 
-PUT_WITH_AUTH = ["--origin", "http://localhost:3000", "--method", "PUT", "--header", "Authorization: Bearer t", "--credentials"]  # fmt: skip
+PUT_WITH_AUTH = ["--origin", EXAMPLE_ORIGIN, "--method", "PUT", "--header", "Authorization: Bearer t", "--credentials"]  # fmt: skip
 
 
 def test_probe_correct_policy_passes(servers: dict[str, str]) -> None:
@@ -115,7 +115,7 @@ def test_probe_a_refused_cross_origin_write(servers: dict[str, str]) -> None:
 
 def test_probe_writes_that_pass_protection(servers: dict[str, str]) -> None:
     url = servers["protected"] + "/api/items"
-    code, report = run_json("probe", url, "--origin", "http://localhost:3000", "--method", "POST")
+    code, report = run_json("probe", url, "--origin", EXAMPLE_ORIGIN, "--method", "POST")
     assert code == 0 and report["exchanges"][0]["reason"] == "allowed"
     own = servers["protected"]  # the page on the API's own origin: Sec-Fetch-Site same-origin
     for site in ([], ["--sec-fetch-site", "absent"]):

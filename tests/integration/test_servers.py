@@ -8,9 +8,10 @@ import json
 
 import pytest
 
+from ..support.helpers import EXAMPLE_ORIGIN
 from ..support.servers import SERVERS, gunicorn, keeps_connection_open, request, serve
 
-ORIGIN = "http://localhost:3000"
+ORIGIN = EXAMPLE_ORIGIN
 TARGETS = [
     pytest.param(["examples.plain_wsgi:application"], id="plain WSGI"),
     pytest.param(["examples.flask_app:application"], id="Flask"),

@@ -21,6 +21,8 @@ PARTNER = "https://shop.partner.example"
 #: The server's own origin, for the tests that send ``Host: api.example.com`` over https.
 SERVER = "https://api.example.com"
 HOST = "api.example.com"
+#: The page origin the examples (examples/) allow.
+EXAMPLE_ORIGIN = "http://localhost:3000"
 
 
 class RecordingApp:

@@ -20,6 +20,24 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "pytest" in command
 
 
+#: The checks that are not tests, which CI runs before the suite.
+CI_CHECKS = [
+    ".venv/bin/ruff check .",
+    ".venv/bin/ruff format --check .",
+    ".venv/bin/mypy",
+    ".venv/bin/python .ci/check_package.py",
+    ".venv/bin/python -m tests.benchmarks.bench_cors --quick",
+    ".venv/bin/python -m tests.benchmarks.bench_gunicorn --quick",
+]
+
+
+def test_ci_runs_every_check_and_stops_on_the_first_failure() -> None:
+    lines = (PROJECT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert "set -euo pipefail" in lines
+    for check in CI_CHECKS:
+        assert check in lines[:-1], check  # a line of its own, before the test command
+
+
 def test_option_table_lists_every_option_with_its_default() -> None:
     reference = README.split("## Configuration reference", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|", reference, flags=re.MULTILINE)

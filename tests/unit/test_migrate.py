@@ -24,9 +24,9 @@ from cors_wsgi.migrate import PEERS, Migration
 from ..support.asgi_apps import request as asgi_request
 from ..support.helpers import ALLOWED, EVIL
 
-PARTNER = "https://shop.example.org"
+ORG_SUBDOMAIN = "https://shop.example.org"
 SUFFIXED = "https://app.example.com.evil.example"  # what a prefix-matched regex lets through
-ORIGINS = (ALLOWED, PARTNER, EVIL, SUFFIXED)
+ORIGINS = (ALLOWED, ORG_SUBDOMAIN, EVIL, SUFFIXED)
 #: (method, request headers, credentials): what pages ask for.
 SCENARIOS = {
     "GET": ("GET", [], False),
@@ -204,10 +204,10 @@ ROWS = [
         {"resources": {r"/api/*": {"origins": ALLOWED}}, "methods": ["GET", "PUT"]},
         paths=("/api/items", "/public")),
     Row("flask-cors config keys", "flask-cors",
-        {"CORS_ORIGINS": [ALLOWED, PARTNER], "CORS_ALLOW_HEADERS": ["Content-Type"],
+        {"CORS_ORIGINS": [ALLOWED, ORG_SUBDOMAIN], "CORS_ALLOW_HEADERS": ["Content-Type"],
          "CORS_EXPOSE_HEADERS": ["X-Total"], "CORS_MAX_AGE": 600}),
     Row("flask-cors * with credentials", "flask-cors", {"supports_credentials": True}, safe=False),
-    Row("django origins", "django", {"CORS_ALLOWED_ORIGINS": [ALLOWED, PARTNER]}),
+    Row("django origins", "django", {"CORS_ALLOWED_ORIGINS": [ALLOWED, ORG_SUBDOMAIN]}),
     Row("django regexes + credentials", "django",
         {"CORS_ALLOWED_ORIGIN_REGEXES": [r"^https://app\.example\.com"],
          "CORS_ALLOW_CREDENTIALS": True},

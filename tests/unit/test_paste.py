@@ -10,7 +10,10 @@ from webtest import TestApp
 
 from cors_wsgi import ConfigError, CORSMiddleware
 
-EXAMPLE_INI = Path(__file__).resolve().parents[2] / "examples" / "cors.ini"
+from ..support.helpers import EXAMPLE_ORIGIN
+from ..support.servers import PROJECT
+
+EXAMPLE_INI = PROJECT / "examples" / "cors.ini"
 
 
 def test_example_pipeline() -> None:
@@ -23,7 +26,7 @@ def test_example_pipeline() -> None:
     preflight = client.options(
         "/api/items/1",
         headers={
-            "Origin": "http://localhost:3000",
+            "Origin": EXAMPLE_ORIGIN,
             "Access-Control-Request-Method": "PUT",
             "Access-Control-Request-Headers": "authorization",
         },
@@ -34,7 +37,7 @@ def test_example_pipeline() -> None:
 
 def test_webtest_config_uri() -> None:
     response = TestApp(f"config:{EXAMPLE_INI}").get(
-        "/api/items", headers={"Origin": "http://localhost:3000"}
+        "/api/items", headers={"Origin": EXAMPLE_ORIGIN}
     )
     assert response.headers["Access-Control-Allow-Credentials"] == "true"
 
