@@ -8,8 +8,8 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 from websockets.typing import Origin
 
+from ..support.example_checks import ORIGIN, PREFLIGHT, check_example
 from ..support.servers import ASGI_SERVERS, keeps_connection_open, serve
-from .test_servers import ORIGIN, PREFLIGHT, check_example
 
 EXAMPLES = ["fastapi_app", "starlette_app", "django_asgi", "plain_asgi"]
 

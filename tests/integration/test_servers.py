@@ -4,14 +4,11 @@ wherever the server keeps any open; handle_app_errors' 500 arrives whole everywh
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from ..support.helpers import EXAMPLE_ORIGIN
+from ..support.example_checks import PREFLIGHT, check_example
 from ..support.servers import SERVERS, gunicorn, keeps_connection_open, request, serve
 
-ORIGIN = EXAMPLE_ORIGIN
 TARGETS = [
     pytest.param(["examples.plain_wsgi:application"], id="plain WSGI"),
     pytest.param(["examples.flask_app:application"], id="Flask"),
@@ -23,7 +20,6 @@ TARGETS = [
 
 
 EXAMPLES = ["plain_wsgi", "flask_app", "django_app", "bottle_app", "falcon_app"]
-PREFLIGHT = {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"}
 #: Measured: Werkzeug 3.1's dev server sends "Connection: close" on every response ("Always
 #: close the connection", werkzeug/serving.py); the others keep a connection open after a
 #: 200 with Content-Length: 0, and waitress and uWSGI's router close it after a 204.
@@ -57,42 +53,3 @@ def test_handle_app_errors_500_arrives_with_its_body(server: str) -> None:
 def test_example_behind_gunicorn(target: list[str]) -> None:
     with gunicorn(target) as url:
         check_example(url)
-
-
-def check_example(url: str) -> None:
-    """Preflight, JSON POST, a refused origin and a 500, as a browser would send them."""
-    status, headers, body = request(
-        url,
-        "OPTIONS",
-        "/api/items",
-        {
-            "Origin": ORIGIN,
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type, authorization",
-        },
-    )
-    assert status == 200
-    assert headers["Access-Control-Allow-Origin"] == ORIGIN
-    assert "authorization" in headers["Access-Control-Allow-Headers"].lower()
-    assert body == b""
-
-    status, headers, body = request(
-        url,
-        "POST",
-        "/api/items",
-        {"Origin": ORIGIN, "Content-Type": "application/json"},
-        json.dumps({"name": "x"}).encode(),
-    )
-    assert status == 201
-    assert headers["Access-Control-Allow-Origin"] == ORIGIN
-    assert headers.get_all("Access-Control-Allow-Origin") == [ORIGIN]
-    assert json.loads(body)["id"] == 3
-
-    status, headers, _ = request(url, "GET", "/api/items", {"Origin": "https://evil.example"})
-    assert status == 200
-    assert "Access-Control-Allow-Origin" not in headers
-    assert "Origin" in headers["Vary"]
-
-    status, headers, _ = request(url, "GET", "/api/error", {"Origin": ORIGIN})
-    assert status == 500
-    assert headers["Access-Control-Allow-Origin"] == ORIGIN
