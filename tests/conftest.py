@@ -1,12 +1,16 @@
-"""Shared fixtures."""
+"""Shared fixtures, the in-process rule of the fast tiers, and --run-slow."""
 
 from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 
 from cors_wsgi import CORSPolicy
 
-from .helpers import ALLOWED, OTHER_ALLOWED, RecordingApp
+from .support.helpers import ALLOWED, OTHER_ALLOWED, RecordingApp
 
 
 @pytest.fixture
@@ -27,11 +31,33 @@ def policy() -> CORSPolicy:
     )
 
 
+#: The tiers of the edit-test loop (``pytest tests/unit tests/behaviour``): in-process only.
+IN_PROCESS_TIERS = ("unit", "behaviour")
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture(autouse=True)
+def in_process_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under tests/unit and tests/behaviour, starting a process (a server, a command, a
+    browser) fails the test: such tests belong in tests/integration or tests/e2e."""
+    tier = Path(request.node.path).resolve().relative_to(TESTS).parts[0]
+    if tier not in IN_PROCESS_TIERS:
+        return
+
+    def refuse(*args: Any, **kwargs: Any) -> NoReturn:
+        raise RuntimeError(
+            f"tests/{tier} runs in-process: a test that starts a process belongs in "
+            "tests/integration (servers, commands) or tests/e2e (browsers)"
+        )
+
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--run-slow",
         action="store_true",
-        help="also run the long load, memory and streaming tests (minutes)",
+        help="also run the long load, memory, streaming and fuzzing runs (minutes)",
     )
 
 

@@ -18,7 +18,7 @@ import statistics
 import sys
 import time
 
-from ..servers import gunicorn
+from ..support.servers import gunicorn
 from .bench_cors import ORIGIN
 
 STACKS = {"bare app": "tests.benchmarks.apps:bare", "cors_wsgi": "tests.benchmarks.apps:with_cors"}

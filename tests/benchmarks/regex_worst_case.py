@@ -44,7 +44,7 @@ def worst_case_seconds(regex: re.Pattern[str], length: int = MAX_ORIGIN_LENGTH) 
 
 
 def main() -> None:
-    from tests.test_regex_safety import ACCEPTED
+    from tests.unit.test_regex import ACCEPTED
 
     print("| regex | worst of 300 hostile characters |")
     print("|---|---|")

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from ..servers import free_port, gunicorn, request, serve
+from ..support.servers import free_port, gunicorn, request, serve
 from .engines import ENGINES, INSTALL, Chromium, Engine, Page, missing
 
 # fetch() in the page; returns what JavaScript could see, or the error it got.

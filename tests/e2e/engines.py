@@ -23,7 +23,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..servers import STOP_TIMEOUT
+from ..support.servers import STOP_TIMEOUT
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"

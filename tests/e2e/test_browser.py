@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ..servers import gunicorn, request, serve
+from ..support.servers import gunicorn, request, serve
 from .conftest import Browser, localhost
 from .engines import Engine, Page
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ..servers import PROJECT, free_port, stop, wait_for_port
+from ..support.servers import PROJECT, free_port, stop, wait_for_port
 
 pytestmark = pytest.mark.browser
 

@@ -25,7 +25,8 @@ from cors_wsgi.memo import (
 from cors_wsgi.origin_func import OriginFunc
 from cors_wsgi.origins import MAX_ORIGIN_LENGTH
 
-from ..behaviours import BEHAVIOURS, SERVER, Behaviour
+from ..behaviour.behaviours import BEHAVIOURS, Behaviour
+from ..support.helpers import SERVER
 
 SINGLE = [pytest.param(row, id=row.id) for row in BEHAVIOURS if not isinstance(row.policy, list)]
 
@@ -123,7 +124,7 @@ POLICIES = [
                allow_credentials=True, allow_headers=["Authorization"], expose_headers="*"),
     CORSPolicy(allow_origins="*", allow_methods="*", allow_headers="*"),
     CORSPolicy(allow_origins=["https://app.example.com"], cross_origin_protection=True,
-               allow_origin_func="tests.origin_funcs:is_partner", debug=True),
+               allow_origin_func="tests.support.origin_funcs:is_partner", debug=True),
 ]  # fmt: skip
 
 

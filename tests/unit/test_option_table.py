@@ -83,7 +83,7 @@ def test_the_example_is_accepted_and_differs_from_the_default(entry: Option) -> 
     value = entry.example
     if entry.name == "allow_origin_func":  # the example names a module of no real project
         assert re.fullmatch(r"\w+(\.\w+)*:\w+", value)
-        value = "tests.origin_funcs:is_partner"
+        value = "tests.support.origin_funcs:is_partner"
     problems: list[Problem] = []
     assert entry.parse(entry.name, value, problems) != entry.default
     assert not problems

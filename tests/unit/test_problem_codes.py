@@ -16,7 +16,7 @@ from cors_wsgi.errors import PROBLEM_CODES
 from cors_wsgi.lint import policy_warnings
 from cors_wsgi.routes import load_ini
 
-from ..servers import PROJECT
+from ..support.servers import PROJECT
 
 PACKAGE = PROJECT / "cors_wsgi"
 CODE = re.compile(r"[EW]\d{3}")
@@ -108,7 +108,7 @@ RAISING: dict[str, Callable[[Path], object]] = {
     "E004": lambda _: CORSPolicy(debug="maybe"),
     "E005": lambda _: CORSPolicy(max_age=-1),
     "E006": lambda _: CORSPolicy(origin_func_cache_seconds="soon"),
-    "E007": lambda _: CORSPolicy(allow_origin_func="tests.origin_funcs:absent"),
+    "E007": lambda _: CORSPolicy(allow_origin_func="tests.support.origin_funcs:absent"),
     "E008": lambda _: CORSPolicy.from_dict({"allow_origin_func": 42}),
     "E009": lambda _: CORSPolicy.from_dict({"allow_origin_regex": 42}),
     "E010": lambda _: CORSPolicy(allow_origin_regex="https://(a"),
@@ -118,7 +118,7 @@ RAISING: dict[str, Callable[[Path], object]] = {
     "E014": lambda _: CORSPolicy(allow_methods=["*", "GET"]),
     "E015": lambda _: CORSPolicy(allow_headers=["X:Bad"]),
     "E016": lambda _: CORSPolicy(
-        allow_origins="*", allow_origin_func="tests.origin_funcs:is_partner"
+        allow_origins="*", allow_origin_func="tests.support.origin_funcs:is_partner"
     ),
     "E017": lambda _: CORSPolicy(allow_origins="*", allow_credentials=True),
     "E018": lambda _: CORSPolicy(allow_origin_regex=".*", allow_credentials=True),
@@ -135,7 +135,7 @@ RAISING: dict[str, Callable[[Path], object]] = {
 
 # One row per warning code: a valid [cors] section that draws it.
 WARNING: dict[str, str] = {
-    "W001": "allow_origin_func = tests.origin_funcs:is_partner",
+    "W001": "allow_origin_func = tests.support.origin_funcs:is_partner",
     "W002": "allow_methods = GET",
     "W003": "allow_origins = https://a.example\nallow_methods = patch",
     "W004": "allow_origins = https://*.github.io",
