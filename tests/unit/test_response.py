@@ -45,7 +45,7 @@ def test_every_header_an_option_makes_a_policy_send_is_owned(entry: Any) -> None
 
 
 def test_the_debug_header_is_owned() -> None:
-    assert {"x-cors-reason"} == OWNED_NAMES
+    assert "x-cors-reason" in OWNED_NAMES
     policy = CORSPolicy(allow_origins=[APP], debug=True)
     decision = rules.decide(policy, rules.Request("GET", APP))
     app_headers = [("Content-Type", "text/plain"), ("x-cors-reason", "the app's own")]
