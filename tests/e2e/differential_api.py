@@ -4,8 +4,9 @@ one policy per case path, between two recorders.
 
 The per-path policies are read at start from the JSON file named by CORS_DIFF_CONFIG: a list of
 ``[path_pattern, policy_options]`` pairs. The outer recorder logs every request that reached the
-server (method, path, and for a preflight its Access-Control-Request-* values); the inner one
-logs what reached the application. ``GET /__log`` answers both logs as JSON and empties them;
+server (method, path, for a preflight its Access-Control-Request-* values, and the answer's
+Access-Control-Allow-Headers); the inner one
+logs what reached the application (a preflight reaches it under ``preflight_continue``). ``GET /__log`` answers both logs as JSON and empties them;
 ``GET /__page`` is a blank page on the API's own origin, for same-origin cases.
 
 With CORS_DIFF_BREAK=server the WSGI stack drops ``Access-Control-Allow-Credentials`` from every
@@ -39,6 +40,12 @@ APP_HEADERS: tuple[tuple[str, str], ...] = (
 )
 LOG_PATH, PAGE_PATH = "/__log", "/__page"
 BREAK = os.environ.get("CORS_DIFF_BREAK", "")
+
+
+def origin_is_localhost(origin: str) -> bool:
+    """An ``allow_origin_func`` for the cases: localhost and its subdomains, any port."""
+    host = origin.partition("://")[2].rpartition(":")[0]
+    return host == "localhost" or host.endswith(".localhost")
 
 
 def load_routes() -> list[tuple[str, dict[str, Any]]]:
@@ -84,6 +91,12 @@ def server_entry(method: str, path: str, headers: dict[str, str]) -> dict[str, A
     }
 
 
+def answered_allow_headers(headers: Iterable[tuple[str, str]]) -> str | None:
+    """The Access-Control-Allow-Headers value of an answer (None when absent)."""
+    values = [v for n, v in headers if n.lower() == "access-control-allow-headers"]
+    return ", ".join(values) if values else None
+
+
 def app_body(method: str, path: str) -> bytes:
     return json.dumps({"method": method, "path": path}).encode()
 
@@ -118,9 +131,17 @@ class WSGIRecorder:
             start_response("200 OK", [("Content-Type", kind), ("Content-Length", str(len(body)))])
             return [body]
         if self.who == "server":
-            self.log.add("server", server_entry(method, path, wsgi_headers(environ)))
+            entry = server_entry(method, path, wsgi_headers(environ))
+            self.log.add("server", entry)
+
+            def noting(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+                entry["acah"] = answered_allow_headers(headers)
+                return start_response(status, headers, exc_info)
+
+            return self.app(environ, noting)
         else:
-            self.log.add("app", {"method": method, "path": path})
+            entry = server_entry(method, path, wsgi_headers(environ))
+            self.log.add("app", {"method": method, "path": path, "preflight": entry["preflight"]})
         return self.app(environ, start_response)
 
 
@@ -192,9 +213,22 @@ class ASGIRecorder:
             await send_body(send, 200, [("Content-Type", kind)], body)
             return
         if self.who == "server":
-            self.log.add("server", server_entry(method, path, asgi_headers(scope)))
+            entry = server_entry(method, path, asgi_headers(scope))
+            self.log.add("server", entry)
+
+            async def noting(message: dict[str, Any]) -> None:
+                if message["type"] == "http.response.start":
+                    headers = [
+                        (n.decode("latin-1"), v.decode("latin-1")) for n, v in message["headers"]
+                    ]
+                    entry["acah"] = answered_allow_headers(headers)
+                await send(message)
+
+            await self.app(scope, receive, noting)
+            return
         else:
-            self.log.add("app", {"method": method, "path": path})
+            entry = server_entry(method, path, asgi_headers(scope))
+            self.log.add("app", {"method": method, "path": path, "preflight": entry["preflight"]})
         await self.app(scope, receive, send)
 
 
