@@ -46,6 +46,7 @@ from .differential import (
     Origins,
     Outcome,
     _no_app,
+    app_response,
     compare,
     coverage,
     dump,
@@ -54,12 +55,12 @@ from .differential import (
     patch_known_bugs,
     predict_evaluate,
     predict_explain,
+    readable_names,
     routes,
+    spec_safelisted,
     table,
 )
 from .engines import ENGINES, Engine, Page
-
-pytestmark = pytest.mark.browser
 
 BATCH = 40  # fetches per evaluate() call in the page
 CONCURRENCY = 6  # fetches in flight at once, as a browser's per-host connection limit
@@ -223,6 +224,7 @@ def drain_logs(origins: Origins) -> dict[str, list[dict[str, Any]]]:
     return merged
 
 
+@pytest.mark.browser
 def test_browser_agrees_with_the_model(
     setup: Setup, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -279,6 +281,9 @@ def test_browser_agrees_with_the_model(
     assert not report.disagreements, table(report, rows)
 
 
+# -- the support module itself (no browser) ------------------------------------------------------
+
+
 def test_cases_are_reproducible_from_the_seed() -> None:
     origins = Origins(*(f"http://h{n}:{n}" for n in range(6)))
     first, again = generate(7, 50, origins), generate(7, 50, origins)
@@ -286,3 +291,60 @@ def test_cases_are_reproducible_from_the_seed() -> None:
     assert generate(8, 50, origins) != first
     assert {c.adapter for c in first} == {"wsgi", "asgi"}
     assert len({c.page for c in first}) >= 5
+
+
+#: Fetch's CORS-safelisted request-header, the classifier's reference
+#: (https://fetch.spec.whatwg.org/#cors-safelisted-request-header).
+SAFELIST_ROWS = [
+    ("Accept", "*/*", True),
+    ("Accept", 'text/"x"', False),  # a CORS-unsafe request-header byte
+    ("Accept", "a{b}", False),
+    ("Accept", "x" * 128, True),
+    ("Accept", "x" * 129, False),  # longer than 128 bytes
+    ("Accept-Language", "en-US,en;q=0.9", True),
+    ("accept-language", "*", True),
+    ("Accept-Language", "fr@x", False),  # only 0-9 A-Z a-z space *,-.;=
+    ("Content-Language", "de/x", False),
+    ("Content-Language", "de, fr", True),
+    ("Content-Type", "text/plain;charset=UTF-8", True),
+    ("Content-Type", "multipart/form-data; boundary=x", True),
+    ("CONTENT-TYPE", "application/x-www-form-urlencoded", True),
+    ("Content-Type", "application/json", False),
+    ("Content-Type", 'text/"x"', False),
+    ("Content-Type", "text/plain; x=(y)", False),
+    ("Range", "bytes=0-", True),
+    ("Range", "bytes=0-9", True),
+    ("range", "bytes=5-5", True),
+    ("Range", "bytes=-5", False),  # no start: not safelisted
+    ("Range", "bytes=5-2", False),  # start after end
+    ("Range", "bytes=0-1,3-4", False),  # more than one range
+    ("Range", "bytes= 0-9", False),
+    ("X-Custom", "1", False),
+    ("Authorization", "Bearer t0ken", False),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "safelisted"), SAFELIST_ROWS)
+def test_classifier_safelist_follows_fetch(name: str, value: str, safelisted: bool) -> None:
+    assert spec_safelisted(name, value) is safelisted
+
+
+READABLE_ROWS = [
+    # response ACEH, credentials, same origin -> readable beyond the safelisted names
+    ("", False, False, set()),
+    ("X-Total-Count", False, False, {"x-total-count"}),
+    ("x-total-count, X-Nope", True, False, {"x-total-count"}),
+    ("*", False, False, {"x-total-count", "x-secret", "access-control-expose-headers", "vary"}),
+    ("*", True, False, set()),  # with credentials "*" is a header name
+    ("", True, True, {"x-total-count", "x-secret", "vary"}),  # same origin: everything
+]
+
+
+@pytest.mark.parametrize(("exposed", "credentials", "same", "extra"), READABLE_ROWS)
+def test_readable_names(exposed: str, credentials: bool, same: bool, extra: set[str]) -> None:
+    headers = [("Vary", "Origin")]
+    if exposed:
+        headers.append(("Access-Control-Expose-Headers", exposed))
+    response = app_response(headers, False)
+    safelisted = {"content-type", "cache-control", "content-language", "content-length"}
+    assert readable_names(response, credentials, same) == frozenset(safelisted | extra)
