@@ -523,7 +523,7 @@ def observe(case: Case, engine: str, result: Mapping[str, Any], log: Mapping[str
     preflights = [e for e in server if e["preflight"]]
     app = [e for e in log["app"] if e["path"] == path and not e["preflight"]]
     allowed = bool(result.get("ok"))
-    note = "" if allowed else str(result.get("error", ""))
+    note = f"status {result.get('status')}" if allowed else str(result.get("error", ""))
     readable = frozenset(n.lower() for n in result.get("headers", ())) & COMPARED_NAMES
     return Outcome(
         allowed,
