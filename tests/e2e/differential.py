@@ -27,7 +27,6 @@ import pytest
 from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy
 from cors_wsgi import fetch as model  # the library's browser model; one import to follow it
 from cors_wsgi.cli import main as cli_main
-from cors_wsgi.core import request_facts
 
 from .differential_api import APP_HEADERS
 
@@ -374,6 +373,18 @@ def app_response(decision_headers: Iterable[tuple[str, str]], exposes_own: bool)
     return lowered(headers)
 
 
+def facts_of(
+    method: str, origin: str | None, headers: Mapping[str, str], path: str, server: str
+) -> dict[str, str]:
+    """Request facts as cors_wsgi decides them: a WSGI environ's keys (PEP 3333, RFC 3875)."""
+    facts = {"REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": path}
+    facts |= {"HTTP_" + n.upper().replace("-", "_"): v for n, v in headers.items()}
+    if origin is not None:
+        facts["HTTP_ORIGIN"] = origin
+    facts["wsgi.url_scheme"], _, facts["HTTP_HOST"] = server.partition("://")
+    return facts
+
+
 def sends_origin(same_origin: bool, method: str) -> bool:
     """A same-origin GET or HEAD carries no Origin header
     (https://fetch.spec.whatwg.org/#origin-header, "serializing a request origin")."""
@@ -419,9 +430,10 @@ def predict_evaluate(
         # evaluate()'s simulated preflight, which it says the browser would send and fail.
         sent_origin = origin if sends_origin(True, method) else None
         decision = evaluate(sent_origin, method, request_headers)
-        if assume_fixed:
-            facts = request_facts(method, sent_origin, request_headers, path, api)
-            decision = middleware.decider.decide(facts)
+        if assume_fixed:  # the request itself, as the middleware's one entry point decides it
+            decision = middleware.decider.decide(
+                facts_of(method, sent_origin, request_headers, path, api)
+            )
         if decision.preflight and not decision.allowed:
             return Outcome(False, None, frozenset(), True, acrh, False, str(decision.reason))
         if decision.answered_here:
