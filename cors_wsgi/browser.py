@@ -685,11 +685,19 @@ class Exchange:
         """Every check passed, as browsers decide today."""
         return all(check.passed for check in self.checks)
 
+    @property
+    def exposes_response_headers(self) -> bool:
+        """The middleware lists the response's own header names in
+        ``Access-Control-Expose-Headers`` (``expose_headers="*"`` with credentials): every
+        header the application sends is readable, which an offline answer cannot name."""
+        return self.decision is not None and self.decision.expose_response_headers
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "request": self.request,
             "status": self.status,
             "headers": [list(h) for h in self.headers],
+            "exposes_response_headers": self.exposes_response_headers,
             "checks": [check.as_dict() for check in self.checks],
             "passed": self.passed,
             **({"reason": self.reason} if self.reason else {}),

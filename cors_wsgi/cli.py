@@ -430,6 +430,8 @@ def report_exchanges(
     for exchange in exchanges:
         lines.append(f"\n{exchange.request} -> {exchange.status}")
         lines += [f"  {name}: {value}" for name, value in exchange.headers] or ["  (no headers)"]
+        if exchange.exposes_response_headers:
+            lines.append("  Access-Control-Expose-Headers: (the response's own header names)")
         if exchange.reason:
             lines.append(f"  reason: {exchange.reason}")
         for check in exchange.checks:

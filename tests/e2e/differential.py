@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import random
@@ -25,8 +26,9 @@ from typing import Any
 import pytest
 
 from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy
-from cors_wsgi import fetch as model  # the library's browser model; one import to follow it
+from cors_wsgi import browser as model  # the library's browser model; one import to follow it
 from cors_wsgi.cli import main as cli_main
+from cors_wsgi.decision import Action, Reason
 
 from .differential_api import APP_HEADERS
 
@@ -421,7 +423,7 @@ def predict_evaluate(
     def evaluate(origin: str | None, method: str, headers: dict[str, str]) -> Any:
         decision = middleware.evaluate(origin, method, headers, path, request_origin=api)
         if broken:
-            decision = type(decision)(True, decision.reason, decision.headers, decision.preflight)
+            decision = dataclasses.replace(decision, reason=Reason.ALLOWED)
         return decision
 
     if same:
@@ -436,7 +438,7 @@ def predict_evaluate(
             )
         if decision.preflight and not decision.allowed:
             return Outcome(False, None, frozenset(), True, acrh, False, str(decision.reason))
-        if decision.answered_here:
+        if decision.action is Action.ANSWER:
             response = lowered(decision.answer_headers)
             return Outcome(True, decision.answer_code, readable_names(response, False, True),
                            False, None, False, str(decision.reason))  # fmt: skip
@@ -450,7 +452,7 @@ def predict_evaluate(
         if names:
             asked["Access-Control-Request-Headers"] = ",".join(names)
         answer = evaluate(origin, "OPTIONS", asked)
-        status = answer.answer_code if answer.answered_here else 200
+        status = answer.answer_code if answer.action is Action.ANSWER else 200
         checks = model.check_preflight(
             origin, method, names, credentials, status, lowered(answer.headers)
         )
@@ -460,7 +462,7 @@ def predict_evaluate(
     decision = evaluate(origin, method, request_headers)
     if decision.preflight and not decision.allowed:  # its own simulated preflight was refused
         return Outcome(False, None, frozenset(), True, acrh, False, str(decision.reason))
-    if decision.answered_here:  # a write refused by cross_origin_protection
+    if decision.action is Action.ANSWER:  # a write refused by cross_origin_protection
         status, response = decision.answer_code, lowered(decision.answer_headers)
     else:
         status = 200
@@ -469,7 +471,7 @@ def predict_evaluate(
     allowed = broken or all(check.passed for check in checks)
     readable = readable_names(response, credentials, False) if allowed else frozenset()
     return Outcome(allowed, status if allowed else None, readable, preflight,
-                   acrh if preflight else None, not decision.answered_here,
+                   acrh if preflight else None, decision.action is not Action.ANSWER,
                    f"{decision.reason}" + ("" if allowed else f", fails {checks[-1].name}"))  # fmt: skip
 
 
@@ -516,7 +518,8 @@ def predict_explain(case: Case, engine: str, origins: Origins) -> Outcome:
     exchange = actual[0]
     refused_write = exchange.get("reason") == "cross_origin_request_refused"
     headers = [(n, v) for n, v in exchange["headers"]]
-    response = lowered(headers) if refused_write else app_response(headers, False)
+    exposes_own = bool(exchange.get("exposes_response_headers"))
+    response = lowered(headers) if refused_write else app_response(headers, exposes_own)
     credentials = report["credentials"] and not same
     allowed = bool(report["ok"])
     readable = readable_names(response, credentials, same) if allowed else frozenset()

@@ -37,7 +37,7 @@ import pytest
 
 from cors_wsgi import CORSMiddleware
 
-from ..servers import PROJECT, free_port, gunicorn, request, stop, wait_for_port
+from ..support.servers import PROJECT, free_port, gunicorn, request, stop, wait_for_port
 from .differential import (
     DEFAULT_CASES,
     DEFAULT_SEED,
