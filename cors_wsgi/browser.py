@@ -750,12 +750,22 @@ class BrowserRequest:
         headers = preflight_request_headers(self.method, self.unsafe_names)
         return {"Origin": self.origin, **headers, **self.site_headers()}
 
+    @property
+    def sent_origin(self) -> str | None:
+        """The ``Origin`` the actual request carries: none on a same-origin GET or HEAD
+        (https://fetch.spec.whatwg.org/#append-a-request-origin-header: only CORS requests and
+        methods other than GET and HEAD carry it)."""
+        if self.same_origin and self.method in ("GET", "HEAD"):
+            return None
+        return self.origin
+
     def actual_headers(self) -> dict[str, str]:
         sent = {name: value or "x" for name, value in self.headers}
         has_type = any(name.lower() == "content-type" for name in sent)
         if self.method not in ("GET", "HEAD") and not has_type:
             sent["Content-Type"] = "text/plain;charset=UTF-8"  # what fetch() sends for a string
-        return {**sent, "Origin": self.origin, **self.site_headers()}
+        origin = {"Origin": self.sent_origin} if self.sent_origin is not None else {}
+        return {**sent, **origin, **self.site_headers()}
 
 
 def explain_exchanges(decide: Decide, request: BrowserRequest, path: str) -> list[Exchange]:
@@ -781,7 +791,8 @@ def explain_exchanges(decide: Decide, request: BrowserRequest, path: str) -> lis
         exchanges.append(exchange)
         if not exchange.passed:
             return exchanges
-    decision = decide(request_facts(request.method, request.origin, request.site_headers(), path))
+    facts = request_facts(request.method, request.sent_origin, request.site_headers(), path)
+    decision = decide(facts)
     if request.same_origin:
         decision = as_same_origin(decision)
     # Refused by cross_origin_protection: the middleware answers, the app never runs.
