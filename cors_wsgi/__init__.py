@@ -1,11 +1,12 @@
-"""cors_wsgi: correct, fast CORS for any WSGI application.
+"""cors_wsgi: correct, fast CORS for any WSGI application, and through :mod:`cors_wsgi.asgi`
+for any ASGI application, from one policy.
 
 .. code-block:: python
 
     from cors_wsgi import CORSMiddleware, CORSPolicy
 
     policy = CORSPolicy(allow_origins=["https://app.example.com"], allow_credentials=True)
-    application = CORSMiddleware(application, policy)
+    application = CORSMiddleware(application, policy)  # cors_wsgi.asgi.CORSMiddleware for ASGI
 """
 
 from __future__ import annotations

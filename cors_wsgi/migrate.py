@@ -265,13 +265,6 @@ def migration_defaults(migration: Migration) -> dict[str, Any]:
 # -- django-cors-headers -----------------------------------------------------------------------
 
 
-DJANGO_KEYS: Final = (
-    "CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ALLOW_ALL_ORIGINS",
-    "CORS_URLS_REGEX", "CORS_ALLOW_METHODS", "CORS_ALLOW_HEADERS", "CORS_EXPOSE_HEADERS",
-    "CORS_PREFLIGHT_MAX_AGE", "CORS_ALLOW_CREDENTIALS", "CORS_ALLOW_PRIVATE_NETWORK",
-)  # fmt: skip
-
-
 def from_django(settings: Any) -> Migration:
     """django-cors-headers: a settings module (or any object with the settings as attributes)
     or a mapping of them."""

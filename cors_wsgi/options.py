@@ -8,8 +8,9 @@ from it: :data:`OPTION_NAMES`, :data:`DEFAULTS`, the slots of :class:`Options` (
 :class:`~cors_wsgi.policy.CORSPolicy`, its subclass), ``repr``, equality, ``options()``, dict and
 INI parsing, the unknown-key message and the generated documentation.
 
-The one place where what a user wrote (Python values, or strings as INI files give them) is
-checked. Every problem is collected and reported at once in a :class:`ConfigError`, each
+What a user wrote for each option (Python values, or strings as INI files give them) is checked
+here; path patterns are checked by :mod:`.routes` and adapter arguments by the adapters. Every
+problem is collected and reported at once in a :class:`ConfigError`, each
 naming its key and value and carrying its code (:data:`~cors_wsgi.errors.PROBLEM_CODES`).
 Regex safety is delegated to :mod:`._regex`, origin syntax to :mod:`.origins`.
 """

@@ -131,6 +131,9 @@ class CORSPolicy(Options):
         :param request_origin: the server's own origin (``https://api.example.com``): a
             request from it is ``same_origin``, not refused.
         :returns: the :class:`Decision`: allowed or not, the reason code and the headers.
+
+        Each call decides afresh, so ``allow_origin_func`` is asked on every call that needs it
+        (at most once for the preflight and the request together).
         """
         decide = asking(PolicyDecider(self).decide)  # a fresh memo: the function is asked
         return simulate(decide, origin, method, request_headers, "/", request_origin)
