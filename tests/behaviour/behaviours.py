@@ -178,4 +178,11 @@ BEHAVIOURS = [
     Behaviour("debug header", {"Origin": ALLOWED, ACRM: "DELETE"}, 403,
               {"X-CORS-Reason": "method_not_allowed DELETE"}, "method_not_allowed",
               method="OPTIONS", app_called=False, policy={**BASE, "debug": True}),
+    Behaviour("preflight_continue: the app's own CORS headers never stand on a refused preflight",
+              {"Origin": EVIL, ACRM: "GET"}, 200,
+              {ACAO: None, "Access-Control-Allow-Credentials": None, "Vary": PREFLIGHT_VARY},
+              "origin_not_allowed", method="OPTIONS",
+              app_headers=(("Content-Type", "text/plain"), (ACAO, "*"),
+                           ("Access-Control-Allow-Credentials", "true")),
+              policy={**BASE, "preflight_continue": True, "keep_app_cors_headers": True}),
 ]  # fmt: skip

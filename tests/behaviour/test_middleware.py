@@ -11,6 +11,7 @@ from cors_wsgi.policy import PREFLIGHT_VARY
 from cors_wsgi.response import vary_with_origin
 
 from ..support.helpers import ALLOWED, EVIL, RecordingApp, client, cors_headers, header_values
+from .runner import ADAPTERS
 
 QUICKSTART = {
     "allow_origins": [ALLOWED, "https://*.example.org"],
@@ -476,3 +477,13 @@ def test_keep_app_cors_headers_still_answers_preflights() -> None:
     app = RecordingApp()
     response = client(KEEP, app).options("/", headers=preflight(ALLOWED, "GET"))
     assert response.status_int == 200 and app.calls == []
+
+
+@pytest.mark.parametrize("adapter", sorted(ADAPTERS))
+def test_a_header_the_policy_sets_is_never_doubled(adapter: str) -> None:
+    """The merge owns every header a policy sets, the debug header included: the
+    application's copy is replaced, not sent beside the policy's."""
+    policy = {"allow_origins": [ALLOWED], "debug": True}
+    app_headers = [("Content-Type", "text/plain"), ("X-CORS-Reason", "the app's own")]
+    answer = ADAPTERS[adapter](policy, "GET", "/", {"Origin": ALLOWED}, app_headers)
+    assert answer.header("x-cors-reason") == "allowed"
