@@ -46,7 +46,9 @@ DECISION_CACHE_SIZE: Final = 1024
 #: time rather than remembered, which bounds the preflight cache's keys.
 MAX_CACHED_REQUEST_HEADERS: Final = 1024
 #: Distinct ``Host`` values whose server origin is remembered, for telling a same-origin
-#: request from a refused one. Servers answer to few names; bounded all the same.
+#: request from a refused one. Servers answer to few names; bounded all the same: measured at
+#: the bound, about 50 KB for 270-character hosts (64 times the longest ``Host`` a server
+#: accepts at most).
 SERVER_ORIGIN_CACHE_SIZE: Final = 64
 
 Respond = Callable[..., Decision]

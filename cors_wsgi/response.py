@@ -46,7 +46,8 @@ __all__ = [
 
 #: Header spellings (text and bytes) and ``Vary`` values remembered by each memo here.
 #: Applications use few distinct ones; a client cannot add any (these are response headers).
-#: Bounded all the same: at the bound, about 0.3 MB in all.
+#: Bounded all the same: measured at the bound, about 0.45 MB in all for 60-character names
+#: and values (``tests/unit/test_response.py``).
 HEADER_MEMO_SIZE: Final = 1024
 
 _CORS_PREFIX: Final = "access-control-"

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cors_wsgi import CORSPolicy, rules
-from cors_wsgi.core import ROUTE_CACHE_SIZE, Decider, request_facts
+from cors_wsgi.core import MAX_REMEMBERED_PATH, ROUTE_CACHE_SIZE, Decider, request_facts
 from cors_wsgi.decision import Decision
 from cors_wsgi.memo import (
     ASGI_KEYS,
@@ -22,7 +22,7 @@ from cors_wsgi.memo import (
     WSGI_KEYS,
     PolicyDecider,
 )
-from cors_wsgi.origin_func import OriginFunc
+from cors_wsgi.origin_func import ORIGIN_FUNC_CACHE_SIZE, OriginFunc
 from cors_wsgi.origins import MAX_ORIGIN_LENGTH
 
 from ..behaviour.behaviours import BEHAVIOURS, Behaviour
@@ -239,3 +239,65 @@ def test_origin_cache_size_at_its_bound_is_as_documented() -> None:
         tracemalloc.stop()
     assert decider.remembered == DECISION_CACHE_SIZE
     assert 1_000_000 < size < 2_000_000, size
+
+
+def traced(build: Any) -> tuple[Any, int]:
+    """What *build* returns, and the bytes it left allocated."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        kept = build()
+        return kept, tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+
+def test_route_memo_size_at_its_bound_is_as_documented() -> None:
+    """core.ROUTE_CACHE_SIZE's docstring: about 1.1 MB for paths at MAX_REMEMBERED_PATH; longer
+    paths are never remembered."""
+    routes: list[tuple[str, dict[str, Any]]] = [
+        ("/api/*", {"allow_origins": ["https://a.example"]}),
+        ("/*", {"allow_origins": []}),
+    ]
+
+    def build() -> Decider:
+        decider = Decider(routes)
+        for i in range(ROUTE_CACHE_SIZE):
+            path = f"/api/{i:06}" + "x" * (MAX_REMEMBERED_PATH - 11)
+            decider.respond(request_facts("GET", None, {}, path))
+        decider.respond(request_facts("GET", None, {}, "/api/" + "x" * 65536))
+        return decider
+
+    decider, size = traced(build)
+    assert len(decider._route_memo) == ROUTE_CACHE_SIZE
+    assert all(len(path) <= MAX_REMEMBERED_PATH for path in decider._route_memo)
+    assert 800_000 < size < 1_500_000, size
+
+
+def test_server_origin_cache_size_at_its_bound_is_as_documented() -> None:
+    """memo.SERVER_ORIGIN_CACHE_SIZE's docstring: about 50 KB for 270-character hosts."""
+
+    def build() -> PolicyDecider:
+        decider = PolicyDecider(CORSPolicy(allow_origins=["https://a.example"]))
+        for i in range(SERVER_ORIGIN_CACHE_SIZE):
+            host = f"https://{i:04}" + "h" * 254 + ".example:8443"
+            decider.decide(request_facts("GET", "https://evil.example", {}, "/", host))
+        return decider
+
+    decider, size = traced(build)
+    assert len(decider._server_origins) == SERVER_ORIGIN_CACHE_SIZE
+    assert 20_000 < size < 100_000, size
+
+
+def test_origin_func_cache_size_at_its_bound_is_as_documented() -> None:
+    """origin_func.ORIGIN_FUNC_CACHE_SIZE's docstring: about 0.45 MB for 300-character origins."""
+
+    def build() -> OriginFunc:
+        answers = OriginFunc(lambda origin: True, 60)
+        for i in range(ORIGIN_FUNC_CACHE_SIZE + 10):
+            answers.ask(f"https://{i:05}" + "a" * 270 + ".example.com")
+        return answers
+
+    answers, size = traced(build)
+    assert len(answers._answers) == ORIGIN_FUNC_CACHE_SIZE
+    assert 300_000 < size < 700_000, size

@@ -107,3 +107,24 @@ def test_a_refused_decision_adds_only_vary() -> None:
         ("Content-Type", "text/plain"),
         ("Vary", "Origin"),
     ]
+
+
+def test_header_memos_at_their_bound_are_as_documented() -> None:
+    """response.HEADER_MEMO_SIZE's docstring: about 0.45 MB in all for 60-character names."""
+    import tracemalloc
+
+    from cors_wsgi import response
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(response.HEADER_MEMO_SIZE + 10):
+            kind_of(f"X-Header-{i:05}" + "h" * 46)
+            kind_of(f"x-header-{i:05}".encode() + b"h" * 46)
+            response.vary_with_origin(f"Accept, X-{i:05}" + "v" * 45)
+        size = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(response._kinds) <= response.HEADER_MEMO_SIZE
+    assert len(response.keep_names) <= response.HEADER_MEMO_SIZE
+    assert size < 600_000, size
