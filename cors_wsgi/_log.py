@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Final
 
-__all__ = ["APP_ERROR", "LOG_VALUE_LIMIT", "log_refusal", "logger", "sanitise"]
+__all__ = [
+    "APP_ERROR",
+    "LOG_VALUE_LIMIT",
+    "known_enabled",
+    "log_refusal",
+    "logger",
+    "sanitise",
+]
 
 #: Refusals are logged here at DEBUG, one line each; nothing is logged for allowed requests.
 logger: Final = logging.getLogger("cors_wsgi")
+
+
+def _unknown(level: int) -> bool | None:
+    return None
+
+
+#: ``known_enabled(level)``: what ``logger.isEnabledFor(level)`` last answered, or None when
+#: it has not answered since the last change of levels. It reads logging's own memo of those
+#: answers (``Logger._cache``, emptied in place on every ``setLevel``, CPython 3.7 and later): a
+#: C call of about 25 ns, where ``isEnabledFor`` costs about 100 on every refused request. A
+#: private attribute, so read defensively: without it every check falls back to
+#: ``isEnabledFor``. Use as ``known_enabled(DEBUG) is not False and logger.isEnabledFor(DEBUG)``.
+_memo: object = getattr(logger, "_cache", None)
+known_enabled: Final[Callable[[int], bool | None]] = (
+    _memo.get if isinstance(_memo, dict) else _unknown
+)
 
 #: Longest request value written to a log line, in characters (the rest is counted).
 LOG_VALUE_LIMIT: Final = 200

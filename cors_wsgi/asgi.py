@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from ._log import APP_ERROR, logger, sanitise
+from ._log import APP_ERROR, known_enabled, logger, sanitise
 from .core import MiddlewareBase, is_async_callable, wrong_kind_of_app
 from .decision import Action, encode_headers
 from .memo import ASGI_KEYS
@@ -128,7 +128,7 @@ class CORSMiddleware(MiddlewareBase):
         decision = self._respond(facts)
         if not decision.plain:  # refused, answered here, unrouted, merged, or to be asked
             if decision.action is _ADD:  # refused for its origin: the app answers, with Vary
-                if logger.isEnabledFor(_DEBUG):
+                if known_enabled(_DEBUG) is not False and logger.isEnabledFor(_DEBUG):
                     self.decider.log_refusal(decision, facts)
             else:
                 if decision.action is _ASK:  # allow_origin_func answers first (not remembered)

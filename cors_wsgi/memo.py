@@ -129,6 +129,7 @@ class PolicyDecider:
         "origin_func",
         "pending",
         "policy",
+        "refused_write",
         "respond",
         "same_origin",
     )
@@ -138,6 +139,8 @@ class PolicyDecider:
         self._keys = keys
         self.no_origin = rules.no_origin(policy)
         self.same_origin = rules.same_origin(policy)
+        #: Under ``cross_origin_protection``, the answer to a refused write; None when off.
+        self.refused_write = rules.refused_write(policy) if policy.cross_origin_protection else None
         #: Refused by the function: a verdict of REFUSE or FAIL.
         self._refused_by_func = {
             verdict: rules.by_function(policy, "https://x.invalid", verdict)
@@ -212,16 +215,20 @@ class PolicyDecider:
             decision = self._actual.get(origin) or self._actual_miss(origin)
             if decision.reason is _NOT_ALLOWED:
                 decision = self._settle_refused(decision, origin, facts, verdict)
-        if self.policy.cross_origin_protection:
+        if (
+            self.refused_write is not None
+            and not decision.allowed
+            and method not in rules.SAFE_METHODS
+        ):
             site = facts.get(keys.fetch_site)
-            decision = rules.protect_write(
-                self.policy,
+            if rules.refuses_write(
                 decision,
                 method,
                 None if site is None else _text(site),
                 None if origin is None else _text(origin),
                 _text(facts.get(keys.host) or ""),
-            )
+            ):
+                return self.refused_write
         return decision
 
     def settle(self, decision: Decision, facts: Mapping[Any, Any]) -> Decision:

@@ -108,11 +108,12 @@ def merge(app_headers: list[Header], decision: Decision) -> list[Header]:
     merged: list[Header] = []
     app_vary = ""
     app_sets_cors = False
+    known, keep, vary_kind = _kinds.get, KEEP, VARY  # locals: read once per header
     for header in app_headers:
-        kind = _kinds.get(header[0]) or kind_of(header[0])
-        if kind is KEEP:
+        kind = known(header[0]) or kind_of(header[0])
+        if kind is keep:
             merged.append(header)
-        elif kind is VARY:
+        elif kind is vary_kind:
             app_vary = f"{app_vary}, {header[1]}" if app_vary else header[1]
         elif kind is CORS:
             app_sets_cors = True

@@ -33,6 +33,8 @@ __all__ = [
     "no_origin",
     "protect_write",
     "refused",
+    "refused_write",
+    "refuses_write",
     "same_origin",
 ]
 
@@ -241,7 +243,17 @@ def protect_write(
     origin: str | None,
     host: str,
 ) -> Decision:
-    """``cross_origin_protection``: refuse a cross-origin write before the application runs.
+    """``cross_origin_protection``: *decision*, or the refusal of a cross-origin write that
+    :func:`refuses_write` refuses before the application runs."""
+    if refuses_write(decision, method, fetch_site, origin, host):
+        return refused_write(policy)
+    return decision
+
+
+def refuses_write(
+    decision: Decision, method: str, fetch_site: str | None, origin: str | None, host: str
+) -> bool:
+    """True when ``cross_origin_protection`` refuses this request (*decision* is its CORS one).
 
     Go's ``net/http.CrossOriginProtection`` rules with Fetch Metadata
     (https://w3c.github.io/webappsec-fetch-metadata/): safe methods pass; with
@@ -249,18 +261,22 @@ def protect_write(
     ``Origin`` naming the request's ``Host`` passes; an origin the policy allows passes.
     """
     if decision.allowed or method in SAFE_METHODS:
-        return decision
+        return False
     if decision.reason is Reason.ORIGIN_FUNC_PENDING:
-        return decision  # decided again once the function has answered
+        return False  # decided again once the function has answered
     if fetch_site is not None:
-        return decision if fetch_site in TRUSTED_SITES else _refuse_write(policy)
+        return fetch_site not in TRUSTED_SITES
     if origin is None or decision.reason is Reason.SAME_ORIGIN:
-        return decision
+        return False
     # Host and port are the request's Host; the scheme is the Origin's own (a plain-http
     # Origin naming this host passes, as in Go).
-    if origin == server_origin(origin.partition("://")[0], host):
-        return decision
-    return _refuse_write(policy)
+    return origin != server_origin(origin.partition("://")[0], host)
+
+
+def refused_write(policy: Options) -> Decision:
+    """A write refused by ``cross_origin_protection``: answered 403 here, the application never
+    runs."""
+    return make_decision(policy, Reason.CROSS_ORIGIN_REQUEST_REFUSED, _vary(policy))
 
 
 def make_decision(
@@ -296,7 +312,3 @@ def _refuse_preflight(policy: Options, reason: Reason, detail: str = "") -> Deci
     # Fetch: "the 403 status can be used, coupled with omitting the relevant headers".
     vary = (("Vary", policy.preflight_vary),)
     return make_decision(policy, reason, vary, preflight=True, detail=detail)
-
-
-def _refuse_write(policy: Options) -> Decision:
-    return make_decision(policy, Reason.CROSS_ORIGIN_REQUEST_REFUSED, _vary(policy))

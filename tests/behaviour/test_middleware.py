@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -487,3 +488,21 @@ def test_a_header_the_policy_sets_is_never_doubled(adapter: str) -> None:
     app_headers = [("Content-Type", "text/plain"), ("X-CORS-Reason", "the app's own")]
     answer = ADAPTERS[adapter](policy, "GET", "/", {"Origin": ALLOWED}, app_headers)
     assert answer.header("x-cors-reason") == "allowed"
+
+
+@pytest.mark.parametrize("adapter", sorted(ADAPTERS))
+def test_a_refusal_is_logged_once_debug_is_switched_on(
+    adapter: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The refusal log follows the level as it changes while serving (the adapters remember
+    logging's last answer only until a level changes)."""
+    policy = {"allow_origins": [ALLOWED]}
+    caplog.set_level(logging.INFO, logger="cors_wsgi")
+    ADAPTERS[adapter](policy, "GET", "/", {"Origin": EVIL})
+    assert not caplog.records
+    caplog.set_level(logging.DEBUG, logger="cors_wsgi")
+    ADAPTERS[adapter](policy, "GET", "/", {"Origin": EVIL})
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == ["CORS origin_not_allowed"]
+    caplog.set_level(logging.INFO, logger="cors_wsgi")
+    ADAPTERS[adapter](policy, "GET", "/", {"Origin": EVIL})
+    assert len(caplog.records) == 1
