@@ -79,9 +79,14 @@ OWNED: Final = Kind.OWNED
 
 _kinds: dict[str | bytes, Kind] = {}
 _varies: dict[str, str] = {}
+_vary_headers: dict[str, Header] = {}
 #: The spellings (text under WSGI, bytes under ASGI) of application headers that need no
 #: merging: an adapter adds the decision's headers to a response whose names are all here.
 keep_names: Final[set[str | bytes]] = set()
+#: The spellings seen of each other kind, so the merge tests set membership, not a call.
+_spellings: Final[dict[Kind, set[str | bytes]]] = {KEEP: keep_names, VARY: set(), CORS: set(),
+                                                  OWNED: set()}  # fmt: skip
+_vary_names, _cors_names = _spellings[VARY], _spellings[CORS]
 
 
 def kind_of(name: str | bytes) -> Kind:
@@ -97,8 +102,7 @@ def kind_of(name: str | bytes) -> Kind:
             kind = OWNED if lower in OWNED_NAMES else KEEP
         if len(_kinds) < HEADER_MEMO_SIZE:
             _kinds[name] = kind
-            if kind is KEEP:
-                keep_names.add(name)
+            _spellings[kind].add(name)
     return kind
 
 
@@ -106,17 +110,25 @@ def merge(app_headers: list[Header], decision: Decision) -> list[Header]:
     """The application's headers with the decision's merged in, as a new list (the
     application's may be a shared constant)."""
     merged: list[Header] = []
+    append = merged.append
     app_vary = ""
     app_sets_cors = False
-    known, keep, vary_kind = _kinds.get, KEEP, VARY  # locals: read once per header
     for header in app_headers:
-        kind = known(header[0]) or kind_of(header[0])
-        if kind is keep:
-            merged.append(header)
-        elif kind is vary_kind:
+        name = header[0]  # set tests, no call, for the spellings seen before
+        if name in keep_names:
+            append(header)
+        elif name in _vary_names:
             app_vary = f"{app_vary}, {header[1]}" if app_vary else header[1]
-        elif kind is CORS:
+        elif name in _cors_names:
             app_sets_cors = True
+        else:
+            kind = kind_of(name)  # seen for the first time, or the memo is full
+            if kind is KEEP:
+                append(header)
+            elif kind is VARY:
+                app_vary = f"{app_vary}, {header[1]}" if app_vary else header[1]
+            elif kind is CORS:
+                app_sets_cors = True
     if app_sets_cors and decision.keep_app_cors_headers:
         merged += _first_of_each_cors(app_headers)
         merged += [h for h in decision.cors_headers if kind_of(h[0]) is OWNED]  # debug
@@ -124,11 +136,10 @@ def merge(app_headers: list[Header], decision: Decision) -> list[Header]:
         merged += decision.cors_headers
     vary = decision.vary
     if app_vary:
-        if vary == "Origin":  # the common case: the remembered merge saves a call
-            app_vary = _varies.get(app_vary) or vary_with_origin(app_vary)
-        elif vary:  # a preflight the application answers (preflight_continue)
-            app_vary = merge_vary(app_vary, vary)
-        merged.append(("Vary", app_vary))
+        if vary == "Origin":  # the common case: the remembered header saves a call
+            merged.append(_vary_headers.get(app_vary) or _vary_header(app_vary))
+        else:  # Vary: * (no Origin to add), or a preflight the application answers
+            merged.append(("Vary", merge_vary(app_vary, vary) if vary else app_vary))
     elif vary:
         merged.append(VARY_ORIGIN if vary == "Origin" else ("Vary", vary))
     if decision.expose_response_headers:
@@ -153,6 +164,14 @@ def merge_wire(
         (name.lower().encode("latin-1"), value.encode("latin-1"))
         for name, value in merge(text, decision)
     ]
+
+
+def _vary_header(app_vary: str) -> Header:
+    """The ``Vary`` header for the application's value with ``Origin`` added; remembered."""
+    header = ("Vary", vary_with_origin(app_vary))
+    if len(_vary_headers) < HEADER_MEMO_SIZE:
+        _vary_headers[app_vary] = header
+    return header
 
 
 def vary_with_origin(app_vary: str) -> str:
