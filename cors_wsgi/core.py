@@ -86,24 +86,39 @@ class Decider:
         #: ``respond(facts, verdict=None)``: what the adapters call for every request (see
         #: :class:`~cors_wsgi.memo.PolicyDecider`). For a single policy it is that policy's own,
         #: which saves a call on every request.
-        self.respond: Respond = self._only.respond if self._only else self._respond_routed
+        self.respond: Respond = self._only.respond if self._only else self._routed_respond()
+
+    def _routed_respond(self) -> Respond:
+        """Per-path policies: the route remembered per raw path, then that policy's own
+        ``respond`` (a closure over locals: one call per request besides the policy's)."""
+        remembered, route_of = self._route_memo.get, self._route_of
+
+        def respond(facts: Mapping[Any, Any], verdict: Verdict | None = None) -> Decision:
+            path = facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", "")
+            decider = remembered(path, _NO_ROUTE)
+            if decider is _NO_ROUTE:
+                decider = route_of(path)
+            if decider is None:
+                return NO_POLICY_FOR_PATH
+            return decider.respond(facts, verdict)  # type: ignore[no-any-return]
+
+        return respond
+
+    def _route_of(self, path: str) -> PolicyDecider | None:
+        """The decider of the first route matching *path* (normalised), remembered."""
+        found = self._routes.select(path)  # normalises, then tries each pattern
+        if len(path) <= MAX_REMEMBERED_PATH:  # servers accept 64 KB paths: never remembered
+            if len(self._route_memo) >= ROUTE_CACHE_SIZE:
+                self._route_memo.clear()
+            self._route_memo[path] = found
+        return found
 
     def _decider_for(self, facts: Mapping[Any, Any]) -> PolicyDecider | None:
         if self._only is not None:
             return self._only
         path = facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", "")
         found = self._route_memo.get(path, _NO_ROUTE)
-        if found is _NO_ROUTE:
-            found = self._routes.select(path)  # normalises, then tries each pattern
-            if len(path) <= MAX_REMEMBERED_PATH:
-                if len(self._route_memo) >= ROUTE_CACHE_SIZE:
-                    self._route_memo.clear()
-                self._route_memo[path] = found
-        return found  # type: ignore[no-any-return]
-
-    def _respond_routed(self, facts: Mapping[Any, Any], verdict: Verdict | None = None) -> Decision:
-        decider = self._decider_for(facts)
-        return NO_POLICY_FOR_PATH if decider is None else decider.respond(facts, verdict)
+        return self._route_of(path) if found is _NO_ROUTE else found
 
     def settle(self, decision: Decision, facts: Mapping[Any, Any]) -> Decision:
         """*decision*, made by :attr:`respond` for *facts*, with ``same_origin`` told apart

@@ -243,15 +243,6 @@ class PolicyDecider:
         """The settled decision for *facts*: what :func:`rules.decide` answers."""
         return self.settle(self.respond(facts, verdict), facts)
 
-    def decide_asking(self, facts: Mapping[Any, Any]) -> Decision:
-        """:meth:`decide`, asking ``allow_origin_func`` (and waiting for it) when it must
-        answer first: for synchronous callers that are not serving (``evaluate()``, the CLI)."""
-        decision = self.decide(facts)
-        if decision.ask is not None:
-            verdict = decision.ask.ask(_text(facts[self._keys.origin]))
-            decision = self.decide(facts, verdict)
-        return decision
-
     @property
     def remembered(self) -> int:
         """How many actual-request decisions are remembered now (at most the cache size)."""
