@@ -55,6 +55,11 @@ Respond = Callable[..., Decision]
 _NOT_ALLOWED: Final = Reason.ORIGIN_NOT_ALLOWED  # an Enum attribute lookup costs ~50 ns
 _PENDING: Final = Reason.ORIGIN_FUNC_PENDING
 _ALLOW: Final = Verdict.ALLOW
+#: rules.TRUSTED_SITES and "same-origin" as WSGI (text) and ASGI (bytes) carry them.
+_TRUSTED_SITES: Final = frozenset(
+    {*rules.TRUSTED_SITES, *(site.encode("latin-1") for site in rules.TRUSTED_SITES)}
+)
+_SAME_ORIGIN_SITE: Final = ("same-origin", b"same-origin")
 
 
 class FactKeys(NamedTuple):
@@ -122,6 +127,7 @@ class PolicyDecider:
         "_actual",
         "_allowed_by_func",
         "_keys",
+        "_lazy",
         "_preflights",
         "_refused_by_func",
         "_server_origins",
@@ -165,6 +171,9 @@ class PolicyDecider:
         settled = (
             policy.allow_origin_func is not None or policy.cross_origin_protection or policy.debug
         )
+        # Under write protection alone, a safe request refused for its origin is answered the
+        # same whether it is same-origin or not: it is left to settle(), as the plain path does.
+        self._lazy = policy.allow_origin_func is None and not policy.debug
         #: ``respond(facts, verdict=None) -> Decision``: chosen once, so a plain policy pays for
         #: nothing it does not use.
         self.respond: Respond = self._respond_settled if settled else self._make_respond()
@@ -213,18 +222,37 @@ class PolicyDecider:
             return self._preflights.get(key) or self._preflight_miss(key, verdict)
         else:
             decision = self._actual.get(origin) or self._actual_miss(origin)
-            if decision.reason is _NOT_ALLOWED:
+            if decision.reason is _NOT_ALLOWED:  # refused by the fixed entries
+                site = facts.get(keys.fetch_site)
+                if site in _SAME_ORIGIN_SITE:  # the browser's own word (rules.is_same_origin)
+                    return self.same_origin  # a trusted site: write protection passes it too
+                if (
+                    site is not None
+                    and site not in _TRUSTED_SITES
+                    and self.refused_write is not None
+                    and self.origin_func is None
+                    and method not in rules.SAFE_METHODS
+                ):
+                    # rules.protect_write refuses this write whether or not Host names the
+                    # Origin: the site alone decides.
+                    return self.refused_write
+                if self._lazy and method in rules.SAFE_METHODS:
+                    return decision  # the answer is the same if same-origin: settle() tells
                 decision = self._settle_refused(decision, origin, facts, verdict)
         if (
             self.refused_write is not None
             and not decision.allowed
             and method not in rules.SAFE_METHODS
+            and decision.reason is not _PENDING
         ):
             site = facts.get(keys.fetch_site)
-            if rules.refuses_write(
+            if site is not None:  # the site alone decides: its raw value is enough
+                if site not in _TRUSTED_SITES:
+                    return self.refused_write
+            elif rules.refuses_write(
                 decision,
                 method,
-                None if site is None else _text(site),
+                None,
                 None if origin is None else _text(origin),
                 _text(facts.get(keys.host) or ""),
             ):
@@ -308,8 +336,7 @@ class PolicyDecider:
 
     def _is_same_origin(self, origin: str | bytes, facts: Mapping[Any, Any]) -> bool:
         keys = self._keys
-        site = facts.get(keys.fetch_site)
-        if site is not None and _text(site) == "same-origin":
+        if facts.get(keys.fetch_site) in _SAME_ORIGIN_SITE:  # rules.is_same_origin
             return True
         host = facts.get(keys.host)
         scope = facts[keys.scope] if keys.scope else None

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_REQUEST_HEADERS_LENGTH",
     "SAFE_METHODS",
+    "TRUSTED_SITES",
     "Request",
     "by_fixed_entries",
     "by_function",
@@ -34,6 +35,7 @@ __all__ = [
     "protect_write",
     "refused",
     "refused_write",
+    "refuses_site",
     "refuses_write",
     "same_origin",
 ]
@@ -265,12 +267,18 @@ def refuses_write(
     if decision.reason is Reason.ORIGIN_FUNC_PENDING:
         return False  # decided again once the function has answered
     if fetch_site is not None:
-        return fetch_site not in TRUSTED_SITES
+        return refuses_site(fetch_site)
     if origin is None or decision.reason is Reason.SAME_ORIGIN:
         return False
     # Host and port are the request's Host; the scheme is the Origin's own (a plain-http
     # Origin naming this host passes, as in Go).
     return origin != server_origin(origin.partition("://")[0], host)
+
+
+def refuses_site(fetch_site: str) -> bool:
+    """With ``Sec-Fetch-Site``, a write passes from the page's own origin (``same-origin``) or
+    from no page at all (``none``): https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header"""
+    return fetch_site not in TRUSTED_SITES
 
 
 def refused_write(policy: Options) -> Decision:

@@ -638,9 +638,10 @@ def origin_func_costs(rounds: int, target: float) -> None:
 PROTECTION_KINDS = ("b", "d", "j", "k", "l")
 
 
-def protection_costs(rounds: int, target: float) -> None:
+def protection_costs(rounds: int, target: float, old: Any = None) -> None:
     """cross_origin_protection per request through each middleware: safe requests (b, d) and
-    writes (j, k, l), the same policy with the option off and on."""
+    writes (j, k, l), the same policy with the option off and on (and on under *old*, the
+    ``--baseline`` checkout's package, when given)."""
     off, on = cors_wsgi_policy(), cors_wsgi_policy(cross_origin_protection=True)
     kinds = PROTECTION_KINDS
     wsgi = [
@@ -653,21 +654,28 @@ def protection_costs(rounds: int, target: float) -> None:
         asgi_stack("off", ASGICORSMiddleware(bare_asgi_app, off), "bare", kinds),
         asgi_stack("on", ASGICORSMiddleware(bare_asgi_app, on), "bare", kinds),
     ]
+    if old is not None:
+        old_on = old.CORSPolicy(**on.options())
+        old_asgi = importlib.import_module("cors_wsgi_baseline.asgi").CORSMiddleware
+        wsgi.append(wsgi_stack("on, baseline", old.CORSMiddleware(bare_app, old_on), "bare", kinds))
+        asgi.append(asgi_stack("on, baseline", old_asgi(bare_asgi_app, old_on), "bare", kinds))
     for label, stacks in (("WSGI", wsgi), ("ASGI", asgi)):
         for stack in stacks[1:]:  # only the refused write under protection is answered 403
             for kind in kinds:
-                refused = stack.name == "on" and kind == "k"
+                refused = stack.name.startswith("on") and kind == "k"
                 status = stack.call(kind)[0]
                 if status.startswith("403") is not refused:
                     raise AssertionError(f"protection {label} {stack.name}, ({kind}): {status}")
         results = run(stacks, rounds, target)
         print(f"\ncross_origin_protection ({label}, per request), overhead over the bare app:\n")
-        print("| request | off µs | on µs | on - off µs |")
-        print("|---|---|---|---|")
+        extra = " on, baseline µs |" if old is not None else ""
+        print("| request | off µs | on µs | on - off µs |" + extra)
+        print("|---|---|---|---|" + ("---|" if old is not None else ""))
         for kind in kinds:
-            before, after = (results.overhead(stack, kind) * 1e6 for stack in stacks[1:])
+            before, after, *then = (results.overhead(stack, kind) * 1e6 for stack in stacks[1:])
             label_ = KINDS[kind][0] + (" (answered 403, app not called)" if kind == "k" else "")
-            print(f"| ({kind}) {label_} | {before:.2f} | {after:.2f} | {after - before:+.2f} |")
+            cells = f"| ({kind}) {label_} | {before:.2f} | {after:.2f} | {after - before:+.2f} |"
+            print(cells + "".join(f" {value:.2f} |" for value in then))
 
 
 def cache_costs(target: float) -> None:
@@ -794,7 +802,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     scale(rounds, target)
     origin_func_costs(rounds, target)
-    protection_costs(rounds, target)
+    protection_costs(rounds, target, old)
     streaming(args.quick)
     return 0
 

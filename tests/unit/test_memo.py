@@ -128,6 +128,7 @@ POLICIES = [
     CORSPolicy(allow_origins="*", allow_methods="*", allow_headers="*"),
     CORSPolicy(allow_origins=["https://app.example.com"], cross_origin_protection=True,
                allow_origin_func="tests.support.origin_funcs:is_partner", debug=True),
+    CORSPolicy(allow_origins=["https://app.example.com"], cross_origin_protection=True),
 ]  # fmt: skip
 
 
