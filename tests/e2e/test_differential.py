@@ -12,7 +12,7 @@ readable response header names) and what the server and the app logged (a prefli
 Access-Control-Request-Headers, the app reached) are compared with two predictions:
 ``evaluate()`` plus the browser's CORS checks, and ``explain --json``.
 
-Size: 300 cases per engine (CORS_DIFF_CASES), 2,000 with ``--run-slow``. CORS_DIFF_BREAK
+Size: 500 cases per engine (CORS_DIFF_CASES), 2,000 with ``--run-slow``. CORS_DIFF_BREAK
 breaks one side on purpose, to see the test fail: ``evaluate`` (every decision taken as
 allowed) or ``server`` (the WSGI stack drops Access-Control-Allow-Credentials).
 CORS_DIFF_TOLERATE (comma-separated classes, e.g. ``same-origin,range,unsafe-bytes``) lets
