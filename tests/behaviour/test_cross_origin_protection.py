@@ -116,12 +116,11 @@ def test_refusals_are_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
     assert any("cross_origin_request_refused" in r.getMessage() for r in caplog.records)
 
 
-def test_the_readme_example_protects_all_but_webhooks(tmp_path: Any) -> None:
+def test_the_documented_example_protects_all_but_webhooks(tmp_path: Any) -> None:
     from ..support.servers import PROJECT
 
-    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Cross-origin request protection", 1)[1]
-    ini = section.split("```ini\n", 1)[1].split("```", 1)[0]
+    page = PROJECT / "docs" / "explanation" / "cross-origin-protection.md"
+    ini = page.read_text(encoding="utf-8").split("```ini\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "cors.ini"
     path.write_text(ini, encoding="utf-8")
     app = RecordingApp()

@@ -1,15 +1,23 @@
-"""README.md matches the code: the test command CI runs, the option table, the example commands."""
+"""README.md and the documentation site (docs/) match the code: the test command CI runs, the
+generated option and command-line references, the example commands."""
 
 from __future__ import annotations
 
 import importlib
+import io
 import re
+from contextlib import redirect_stdout
+
+import pytest
 
 from cors_wsgi.options import OPTION_NAMES, OPTIONS
 
+from ..support.docs import DOCS, cors_docs, docs_pages
 from ..support.servers import PROJECT
 
 README = (PROJECT / "README.md").read_text(encoding="utf-8")
+#: README and every page of the site, which the example commands are gathered from.
+ALL_DOCS = README + "".join(page.read_text(encoding="utf-8") for page in docs_pages())
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -27,6 +35,7 @@ CI_CHECKS = [
     ".venv/bin/python .ci/check_package.py",
     ".venv/bin/python -m tests.benchmarks.bench_cors --quick",
     ".venv/bin/python -m tests.benchmarks.bench_gunicorn --quick",
+    ".venv/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html",
 ]
 
 
@@ -38,9 +47,11 @@ def test_ci_runs_every_check_and_stops_on_the_first_failure() -> None:
 
 
 def test_option_table_is_generated_from_the_option_table() -> None:
-    """The README's options table is the option table's rows (name, what it does, kind, default,
-    example), in its order; nothing else in the reference is a row for an option."""
-    reference = README.split("## Configuration reference", 1)[1].split("\n## ", 1)[0]
+    """The options reference's table is the option table's rows (name, what it does, kind,
+    default, example), in its order, filled in where the page asks for it; nothing else in the
+    page is a row for an option."""
+    page = (DOCS / "reference" / "options.md").read_text(encoding="utf-8")
+    assert page.count("```{cors-options-table}\n```\n") == 1
     expected = [
         "| Key | What it does | Type | Default | Example (string form) |",
         "|---|---|---|---|---|",
@@ -48,18 +59,45 @@ def test_option_table_is_generated_from_the_option_table() -> None:
     expected += [
         f"| `{o.name}` | {o.doc} | {o.kind} | {o.default_text} | `{o.example}` |" for o in OPTIONS
     ]
-    assert "\n".join(expected) in reference
-    rows = re.findall(r"^\| `([a-z_]+)` \|", reference, flags=re.MULTILINE)
+    filled = cors_docs().fill_in(page)
+    assert "\n".join(expected) in filled
+    rows = re.findall(r"^\| `([a-z_]+)` \|", filled, flags=re.MULTILINE)
     assert rows == list(OPTION_NAMES)
 
 
+def cli_help(*args: str) -> str:
+    """What ``python -m cors_wsgi ARGS`` prints (its ``main``, in this process), at the width
+    the page is generated at."""
+    from cors_wsgi.cli import main
+
+    out = io.StringIO()
+    with cors_docs().help_width(), redirect_stdout(out), pytest.raises(SystemExit) as exit:
+        main(list(args))
+    assert exit.value.code == 0
+    return out.getvalue()
+
+
+def test_cli_reference_is_what_help_prints() -> None:
+    """Every command's section in the CLI reference is its ``--help`` output, and every command
+    the parser has is in it."""
+    page = (DOCS / "reference" / "cli.md").read_text(encoding="utf-8")
+    assert page.count("```{cors-cli-reference}\n```\n") == 1
+    filled = cors_docs().fill_in(page)
+    blocks = re.findall(r"```text\n\$ (python -m cors_wsgi.*?) --help\n(.*?)```", filled, re.S)
+    commands = [command.split()[3:] for command, _ in blocks]
+    assert commands == [[], ["check"], ["explain"], ["probe"], ["migrate"]]
+    for words, (_, shown) in zip(commands, blocks, strict=True):
+        assert shown == cli_help(*words, "--help"), words
+
+
 def test_every_example_command_names_a_real_module() -> None:
-    for module in re.findall(r"gunicorn (examples\.\w+):application", README):
+    for module in re.findall(r"gunicorn (examples\.\w+):application", ALL_DOCS):
         assert hasattr(importlib.import_module(module), "application")
-    for module in re.findall(r"uvicorn (examples\.\w+):app", README):
+    for module in re.findall(r"uvicorn (examples\.\w+):app", ALL_DOCS):
         assert hasattr(importlib.import_module(module), "app")
     assert re.findall(r"uvicorn (examples\.\w+):app", README)
-    for ini in re.findall(r"gunicorn --paste (examples/\S+\.ini)", README):
+    assert len(re.findall(r"gunicorn (examples\.\w+):application", ALL_DOCS)) >= 5
+    for ini in re.findall(r"gunicorn --paste (examples/\S+\.ini)", ALL_DOCS):
         assert (PROJECT / ini).is_file()
 
 
@@ -70,7 +108,8 @@ def test_the_check_example_is_what_check_prints() -> None:
     from cors_wsgi.cli import main
 
     command = "$ python -m cors_wsgi check examples/cors.ini --section filter:cors\n"
-    shown = README.split(command, 1)[1].split("```", 1)[0]
+    page = (DOCS / "howto" / "troubleshooting.md").read_text(encoding="utf-8")
+    shown = page.split(command, 1)[1].split("```", 1)[0]
     out = io.StringIO()
     cwd = os.getcwd()
     os.chdir(PROJECT)  # the example names the file relative to the checkout
@@ -79,7 +118,7 @@ def test_the_check_example_is_what_check_prints() -> None:
     finally:
         os.chdir(cwd)
     # The example shows the first options and elides the rest with "  ...": each line shown
-    # is printed, in order, so a new option needs no README edit here.
+    # is printed, in order, so a new option needs no edit of the page.
     printed = out.getvalue().splitlines()
     lines = shown.splitlines()
     assert lines[-1] == "  ..." and len(lines) >= 8

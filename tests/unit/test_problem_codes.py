@@ -1,5 +1,6 @@
-"""Problem codes: one registry, each code unique, raised somewhere, documented in README, and
-each one seen on a configuration that shows it."""
+"""Problem codes: one registry, each code unique, raised somewhere, documented in the
+problem-codes reference (docs/reference/problem-codes.md), and each one seen on a configuration
+that shows it."""
 
 from __future__ import annotations
 
@@ -78,9 +79,9 @@ def test_severity_follows_the_letter() -> None:
     assert Problem("debug", True, "on", "W011").description == PROBLEM_CODES["W011"]
 
 
-def test_readme_documents_every_code() -> None:
-    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Problem codes\n", 1)[1].split("\n#", 1)[0]
+def test_the_reference_documents_every_code() -> None:
+    page = (PROJECT / "docs" / "reference" / "problem-codes.md").read_text(encoding="utf-8")
+    section = page.split("## Problem codes\n", 1)[1].split("\n#", 1)[0]
     rows = re.findall(r"^\| `([EW]\d{3})` \| (.+?) \|$", section, flags=re.MULTILINE)
     assert dict(rows) == dict(PROBLEM_CODES)
     assert [code for code, _ in rows] == list(PROBLEM_CODES)

@@ -1,0 +1,88 @@
+"""Every code example of README.md and the documentation site works: each Python block compiles,
+each self-contained one runs, and each INI block is read by cors_wsgi's INI reader and, where it
+configures CORS, builds its policies."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from pathlib import Path
+
+import pytest
+
+from cors_wsgi import CORSMiddleware, CORSPolicy
+from cors_wsgi.options import read_ini
+
+from ..support.docs import code_blocks, docs_pages
+from ..support.servers import PROJECT
+
+PAGES = [PROJECT / "README.md", *docs_pages()]
+
+
+def blocks(language: str) -> list[tuple[str, str]]:
+    """``(id, code)`` for every block of *language*, the id naming the page and its place."""
+    found = []
+    for page in PAGES:
+        name = page.relative_to(PROJECT).as_posix()
+        for number, code in enumerate(code_blocks(page.read_text(encoding="utf-8"), language)):
+            found.append((f"{name}#{number}", code))
+    return found
+
+
+PYTHON = blocks("python")
+INI = blocks("ini")
+
+
+def free_names(tree: ast.Module) -> set[str]:
+    """Names a block reads that it neither binds nor imports, nor are builtins: a block that
+    has none is self-contained (it may still need an installed package)."""
+    bound: set[str] = set(dir(builtins))
+    read: set[str] = set()
+    before: set[str] = set()  # read by an assignment to the same name: application = f(application)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
+            loads = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+            before |= targets & loads
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return (read - bound) | before
+
+
+def test_the_pages_have_examples() -> None:
+    assert len(PYTHON) >= 12 and len(INI) >= 4
+    assert sum(not free_names(ast.parse(code)) for _, code in PYTHON) >= 5
+
+
+@pytest.mark.parametrize("code", [code for _, code in PYTHON], ids=[i for i, _ in PYTHON])
+def test_python_block_compiles_and_self_contained_ones_run(
+    code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = ast.parse(code)  # a SyntaxError names the line
+    compile(tree, "<example>", "exec")
+    if free_names(tree):
+        return  # a fragment: it names the reader's application or policy
+    monkeypatch.chdir(tmp_path)  # a block that writes a file writes it here
+    exec(compile(tree, "<example>", "exec"), {"__name__": "example"})
+
+
+@pytest.mark.parametrize("text", [text for _, text in INI], ids=[i for i, _ in INI])
+def test_ini_block_reads_and_builds(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "example.ini"
+    path.write_text(text, encoding="utf-8")
+    sections = read_ini(path)
+    assert sections
+    cors = [name for name in sections if name == "cors" or name.startswith("cors:")]
+    if cors:  # the plain [cors] section and per-path [cors:...] sections, as from_ini reads them
+        middleware = CORSMiddleware.from_ini(lambda environ, start_response: [], path)
+        assert middleware.policy is not None or middleware.routes
+    for name in sections:
+        if name.startswith("filter:"):  # a PasteDeploy filter section: the same keys
+            assert isinstance(CORSPolicy.from_ini(path, section=name), CORSPolicy)
+    assert cors or any(name.startswith("filter:") for name in sections), sorted(sections)
