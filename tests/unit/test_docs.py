@@ -123,3 +123,13 @@ def test_the_check_example_is_what_check_prints() -> None:
     lines = shown.splitlines()
     assert lines[-1] == "  ..." and len(lines) >= 8
     assert printed[: len(lines) - 1] == lines[:-1]
+
+
+def test_readme_is_short_and_every_fence_closes() -> None:
+    """README stays a front page (the rest lives in docs/), and no code block swallows the
+    text after it (the screenshot included)."""
+    lines = README.splitlines()
+    assert len(lines) <= 150
+    fences = [line for line in lines if line.startswith("```")]
+    assert len(fences) % 2 == 0 and all(f == "```" for f in fences[1::2]), fences
+    assert "![The demo page" in README.split("```\n\n", 1)[1].split("## Install", 1)[0]
