@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 #: The width the help texts are wrapped at, whatever the terminal: the page and the tests agree.
-HELP_COLUMNS = 100
+HELP_COLUMNS = 80
 
 
 def options_table() -> str:

@@ -5,15 +5,18 @@ configures CORS, builds its policies."""
 from __future__ import annotations
 
 import ast
+import asyncio
 import builtins
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cors_wsgi import CORSMiddleware, CORSPolicy
 from cors_wsgi.options import read_ini
 
-from ..support.docs import code_blocks, docs_pages
+from ..support.docs import DOCS, code_blocks, docs_pages
 from ..support.servers import PROJECT
 
 PAGES = [PROJECT / "README.md", *docs_pages()]
@@ -86,3 +89,71 @@ def test_ini_block_reads_and_builds(text: str, tmp_path: Path) -> None:
         if name.startswith("filter:"):  # a PasteDeploy filter section: the same keys
             assert isinstance(CORSPolicy.from_ini(path, section=name), CORSPolicy)
     assert cors or any(name.startswith("filter:") for name in sections), sorted(sections)
+
+
+def tutorial_blocks() -> list[str]:
+    return code_blocks((DOCS / "tutorial" / "index.md").read_text(encoding="utf-8"), "python")
+
+
+PREFLIGHT = {
+    "Access-Control-Request-Method": "POST",
+    "Access-Control-Request-Headers": "content-type",
+}
+
+
+def test_tutorial_wsgi_api_answers_the_json_post_from_the_page() -> None:
+    """The tutorial's Flask API (its first block), wrapped as its second block says, lets the
+    page's JSON POST through: the preflight, then the request."""
+    from webtest import TestApp
+
+    namespace: dict[str, Any] = {"__name__": "tutorial"}
+    exec("\n".join(tutorial_blocks()[:2]), namespace)
+    client = TestApp(namespace["app"])
+    page = {"Origin": "http://frontend.location.org"}
+    preflight = client.options("/api/v1/donuts", headers={**page, **PREFLIGHT})
+    assert preflight.status_int == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == page["Origin"]
+    post = client.post("/api/v1/donuts", "{}", headers={**page, "Content-Type": "application/json"})
+    assert post.headers["Access-Control-Allow-Origin"] == page["Origin"]
+    assert post.json == {"msg": "Congrats on the new donut!"}
+    other = client.post("/api/v1/donuts", "{}", headers={"Origin": "http://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_tutorial_asgi_api_answers_the_json_post_from_the_page() -> None:
+    """The tutorial's ASGI API (its last block) answers the preflight and the JSON POST."""
+    namespace: dict[str, Any] = {"__name__": "tutorial"}
+    exec(tutorial_blocks()[-1], namespace)
+    app = namespace["app"]
+    origin = b"http://127.0.0.1:8080"
+
+    async def call(method: str, headers: list[tuple[bytes, bytes]]) -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"{}", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+            "scheme": "http", "path": "/api/v1/donuts", "raw_path": b"/api/v1/donuts",
+            "root_path": "", "query_string": b"", "headers": headers,
+            "server": ("127.0.0.1", 5000), "client": ("127.0.0.1", 50000),
+        }  # fmt: skip
+        await app(scope, receive, send)
+        return sent
+
+    preflight = asyncio.run(
+        call(
+            "OPTIONS",
+            [(b"origin", origin)]
+            + [(k.lower().encode(), v.encode()) for k, v in PREFLIGHT.items()],
+        )
+    )
+    assert preflight[0]["status"] == 200
+    assert (b"access-control-allow-origin", origin) in preflight[0]["headers"]
+    post = asyncio.run(call("POST", [(b"origin", origin), (b"content-type", b"application/json")]))
+    assert (b"access-control-allow-origin", origin) in post[0]["headers"]
+    assert json.loads(post[1]["body"]) == {"msg": "Congrats on the new donut!"}
