@@ -39,12 +39,12 @@ from .browser import (
 )
 from .core import Decider, MiddlewareBase
 from .errors import ConfigError, Problem
-from .lint import policy_warnings
+from .lint import nothing_allowed_anywhere, policy_warnings
 from .migrate import PEERS
 from .options import ANY, describe_function, read_ini
 from .origins import explain_bad_origin, is_serialized_origin
 from .policy import CORSPolicy
-from .routes import INI_REGEX_PREFIX, PathPattern, load_ini
+from .routes import PathPattern, load_ini
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 #: ``package.module:attribute``, the other form of a config argument.
@@ -261,26 +261,27 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         lines += [f"  error {problem.code}: {problem}" for problem in error.problems]
         emit(args, out, {"ok": False, "problems": problem_list(error)}, "\n".join(lines))
         return EXIT_FAIL
-    routes = config if isinstance(config, list) else [("/*", config)]
+    decider = Decider(config)
     report: dict[str, Any] = {"ok": True, "policies": [], "warnings": []}
+    nothing = nothing_allowed_anywhere(decider.path_policies())
     lines = [f"{args.config}: valid"]
-    for route_pattern, policy in routes:
-        pattern = route_section(route_pattern)
+    for pattern, policy in decider.path_policies():
         options = {k: json_value(v) for k, v in policy.options().items()}
         report["policies"].append({"path": pattern, "options": options})
-        if len(routes) > 1:
+        if decider.policy is None:  # per-path policies: each under its pattern, even one
             lines.append(f"\n[{args.section}:{pattern}]")
         lines += [f"  {key} = {format_value(value)}" for key, value in policy.options().items()]
         for warning in policy_warnings(policy):
+            if nothing is not None and warning.code == "W002":
+                continue  # said once for the whole configuration below
             report["warnings"].append({"path": pattern, **problem_json(warning)})
             lines.append(f"  warning {warning.code}: {warning.key}: {warning.message}")
+    if nothing is not None:  # valid, but surely not meant: fail the check
+        report["ok"] = False
+        report["warnings"].append({"path": "", **problem_json(nothing)})
+        lines.append(f"\nwarning {nothing.code}: {nothing.key}: {nothing.message}")
     emit(args, out, report, "\n".join(lines))
-    return EXIT_OK
-
-
-def route_section(pattern: PathPattern) -> str:
-    """A path pattern as an INI section names it (``re:<regex>`` for a regular expression)."""
-    return f"{INI_REGEX_PREFIX}{pattern.pattern}" if isinstance(pattern, re.Pattern) else pattern
+    return EXIT_OK if nothing is None else EXIT_FAIL
 
 
 def json_value(value: object) -> object:

@@ -54,6 +54,7 @@ PROBLEM_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "W009": "cross_origin_protection with allow_origins='*' refuses almost nothing",
         "W010": "the 'null' origin is allowed",
         "W011": "debug is on: X-CORS-Reason tells every caller what is refused",
+        "W012": "no policy allows any origin at all: often an unset environment variable",
     }
 )
 

@@ -13,7 +13,7 @@ import pytest
 
 from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy, Problem
 from cors_wsgi.errors import PROBLEM_CODES
-from cors_wsgi.lint import policy_warnings
+from cors_wsgi.lint import nothing_allowed_anywhere, policy_warnings
 from cors_wsgi.routes import load_ini
 
 from ..support.servers import PROJECT
@@ -146,6 +146,7 @@ WARNING: dict[str, str] = {
     "W009": "allow_origins = *\ncross_origin_protection = true",
     "W010": "allow_origins = null",
     "W011": "allow_origins = https://a.example\ndebug = true",
+    "W012": "allow_origins =",
 }
 
 
@@ -165,6 +166,7 @@ def test_each_error_code_is_raised(code: str, tmp_path: Path) -> None:
 def test_each_warning_code_is_drawn(code: str, tmp_path: Path) -> None:
     policy = load_ini(write(tmp_path, f"[cors]\n{WARNING[code]}\n"))
     assert isinstance(policy, CORSPolicy)
-    warnings = policy_warnings(policy)
+    whole = nothing_allowed_anywhere([("/*", policy)])  # a rule over the whole configuration
+    warnings = policy_warnings(policy) + ([whole] if whole else [])
     assert code in [w.code for w in warnings]
     assert all(w.severity == "warning" for w in warnings)
