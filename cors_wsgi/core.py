@@ -237,6 +237,19 @@ class MiddlewareBase:
         (``handle_app_errors=True``, ...)."""
         return cls(app, load_ini(path, section), **options)  # type: ignore[call-arg]
 
+    @classmethod
+    def from_env(
+        cls,
+        app: Any,
+        prefix: str = "CORS_",
+        *,
+        environ: Mapping[str, str] | None = None,
+        **options: bool,
+    ) -> Any:
+        """Wrap *app* with the policy of environment variables named *prefix* + option
+        (see :meth:`CORSPolicy.from_env`); *options* are the middleware's keyword options."""
+        return cls(app, CORSPolicy.from_env(prefix, environ), **options)  # type: ignore[call-arg]
+
     def reconfigure(self, config: Config) -> None:
         """Replace the policy (or the per-path policies) while serving.
 

@@ -764,12 +764,13 @@ def _preflight_extra(options: Options) -> tuple[Header, ...]:
 
 
 def _unknown_key_problems(unknown: Mapping[str, object]) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     for key, value in unknown.items():
         close = difflib.get_close_matches(key, OPTION_NAMES, n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
-        known = ", ".join(OPTION_NAMES)
-        problems.append(Problem(key, value, f"unknown option{hint} (known: {known})", "E001"))
+        # The known names once per report, on its first unknown key: not repeated per line.
+        known = "" if problems else f" (known: {', '.join(OPTION_NAMES)})"
+        problems.append(Problem(key, value, f"unknown option{hint}{known}", "E001"))
     return problems
 
 
@@ -909,6 +910,65 @@ def read_ini(path: str | PathLike[str]) -> dict[str, dict[str, str]]:
     if problems:
         raise ConfigError(problems)
     return sections
+
+
+# -- reading environment variables ---------------------------------------------------------------
+
+# A value that quotes a list item, or a JSON array: environment files are often written so.
+_QUOTED_ITEM: Final = re.compile(r"""(?:^|[\s,])["']|["'](?:$|[\s,])""")
+
+
+def read_env(prefix: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """The options named by variables of *environ* starting with *prefix*
+    (``CORS_ALLOW_ORIGINS`` is ``allow_origins``), their values as strings, parsed later as an
+    INI file's are.
+
+    :raises ConfigError: for a variable naming no option (E001, with the nearest name), and
+        for a value written as a JSON array or in quotes (E028, naming the variable and the
+        value to write instead).
+    """
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+    variables = {name.upper(): name for name in OPTION_NAMES}
+    unknown: list[str] = []
+    for variable, value in environ.items():
+        if not variable.startswith(prefix):
+            continue
+        name = variable[len(prefix) :].lower()
+        if name not in DEFAULTS:
+            unknown.append(variable)
+            continue
+        stripped = value.strip()
+        if stripped.startswith("[") or _QUOTED_ITEM.search(stripped):
+            plain = ",".join(
+                item.strip().strip("\"'") for item in stripped.strip("[]").split(",")
+            ).strip(",")
+            shape = "a JSON array" if stripped.startswith("[") else "in quotes"
+            fix = (
+                "a comma-separated list without brackets or quotes"
+                if isinstance(DEFAULTS[name], tuple)
+                else "the value without quotes"
+            )
+            problems.append(
+                Problem(
+                    variable, value, f"written {shape}; write {fix}: {variable}={plain}", "E028"
+                )
+            )
+            continue
+        found[name] = value
+    for variable in unknown:
+        close = difflib.get_close_matches(variable[len(prefix) :].upper(), variables, n=1)
+        hint = f"; did you mean {prefix}{close[0]}?" if close else ""
+        problems.append(Problem(variable, environ[variable], f"unknown option{hint}", "E001"))
+    if unknown:  # the known names once per report
+        names = ", ".join(prefix + name.upper() for name in OPTION_NAMES)
+        first = next(i for i, p in enumerate(problems) if p.code == "E001")
+        problems[first] = problems[first]._replace(
+            message=f"{problems[first].message} (known: {names})"
+        )
+    if problems:
+        raise ConfigError(problems)
+    return found
 
 
 def describe_function(func: object) -> str:

@@ -9,6 +9,7 @@ request) built from typed keywords. It holds no caches and makes no decisions: t
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NoReturn
@@ -28,6 +29,7 @@ from .options import (
     OriginFunction,
     describe_options,
     option_params,
+    read_env,
     read_ini,
 )
 
@@ -104,6 +106,28 @@ class CORSPolicy(Options):
                 ]
             )
         return cls.from_dict(sections[section])
+
+    @classmethod
+    def from_env(
+        cls, prefix: str = "CORS_", environ: Mapping[str, str] | None = None
+    ) -> CORSPolicy:
+        """Build a policy from environment variables: each option upper-cased after *prefix*
+        (``CORS_ALLOW_ORIGINS``, ``CORS_ALLOW_CREDENTIALS``, ...), its value written as in an
+        INI file (lists comma-separated, no brackets or quotes). *environ* defaults to
+        :data:`os.environ`. Unset options keep their defaults.
+
+        :raises ConfigError: as :meth:`from_ini` does, each problem naming its variable; also
+            for a variable with the prefix naming no option, and for a value written as a
+            JSON array or in quotes.
+        """
+        given = read_env(prefix, os.environ if environ is None else environ)
+        try:
+            return cls.from_dict(given)
+        except ConfigError as error:  # name the variable the operator sets, not the option
+            names = {name: prefix + name.upper() for name in OPTION_NAMES}
+            raise ConfigError(
+                [p._replace(key=names.get(p.key, p.key)) for p in error.problems]
+            ) from None
 
     # -- asking the policy ---------------------------------------------------------------------
 

@@ -131,6 +131,7 @@ RAISING: dict[str, Callable[[Path], object]] = {
     "E025": lambda _: CORSMiddleware(lambda e, s: [], [("api/*", {})]),
     "E026": lambda _: CORSMiddleware(asgi_app, {}),  # type: ignore[arg-type]
     "E027": lambda _: CORSMiddleware(lambda e, s: [], {"allow_origin_func": is_partner_async}),
+    "E028": lambda _: CORSPolicy.from_env(environ={"CORS_ALLOW_ORIGINS": '["https://a.example"]'}),
 }
 
 # One row per warning code: a valid [cors] section that draws it.
