@@ -22,6 +22,7 @@ import datetime
 import difflib
 import importlib
 import inspect
+import os
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -880,13 +881,19 @@ def option_params() -> str:
 # -- reading INI files, naming functions --------------------------------------------------------
 
 
-def read_ini(path: str | PathLike[str]) -> dict[str, dict[str, str]]:
+def read_ini(
+    path: str | PathLike[str], paste_globals: Mapping[str, str] | None = None
+) -> dict[str, dict[str, str]]:
     """Every section of an INI file, in file order, as configparser reads it: keys of a
     ``[DEFAULT]`` section apply to every section. A PasteDeploy ``use`` key is dropped, since it
     names the filter rather than an option.
 
-    :raises ConfigError: for a value holding ``%(name)s``, an interpolation that only
-        PasteDeploy performs (cors_wsgi reads values as written).
+    *paste_globals* are the values of ``%(name)s`` as PasteDeploy's global configuration gives
+    them (``gunicorn --paste-global name=value``); ``%(here)s`` and ``%(__file__)s`` are the
+    file's directory and path, as PasteDeploy sets them.
+
+    :raises ConfigError: for a value holding ``%(name)s`` when *paste_globals* is None (an
+        interpolation that only PasteDeploy performs), or naming no value of *paste_globals*.
     """
     parser = configparser.ConfigParser(interpolation=None)
     with open(path, encoding="utf-8") as file:
@@ -895,12 +902,17 @@ def read_ini(path: str | PathLike[str]) -> dict[str, dict[str, str]]:
         name: {key: value for key, value in parser.items(name) if key != "use"}
         for name in parser.sections()
     }
+    if paste_globals is not None:
+        here = os.path.abspath(path)
+        known = {"here": os.path.dirname(here), "__file__": here, **paste_globals}
+        return _interpolated(sections, known)
     problems = [
         Problem(
             f"[{name}] {key}",
             value,
             "holds %(...)s interpolation, which only PasteDeploy performs; write the value "
-            "out, or load this file through PasteDeploy (use = egg:cors_wsgi#cors)",
+            "out, load this file through PasteDeploy (use = egg:cors_wsgi#cors), or give "
+            "the values (the command line: --global name=value)",
             "E022",
         )
         for name, options in sections.items()
@@ -910,6 +922,44 @@ def read_ini(path: str | PathLike[str]) -> dict[str, dict[str, str]]:
     if problems:
         raise ConfigError(problems)
     return sections
+
+
+_REFERENCE: Final = re.compile(r"%\(([^)]*)\)s|%%")
+
+
+def _interpolated(
+    sections: dict[str, dict[str, str]], known: Mapping[str, str]
+) -> dict[str, dict[str, str]]:
+    """*sections* with each ``%(name)s`` replaced by its value in *known* (``%%`` is ``%``)."""
+    problems: list[Problem] = []
+
+    def value_of(match: re.Match[str], where: str, raw: str) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        if name not in known:
+            given = ", ".join(sorted(known)) or "none"
+            problems.append(
+                Problem(
+                    where,
+                    raw,
+                    f"%({name})s names no global value; give it with --global {name}=VALUE "
+                    f"(as gunicorn --paste-global does; given: {given})",
+                    "E022",
+                )
+            )
+            return match.group(0)
+        return known[name]
+
+    result: dict[str, dict[str, str]] = {}
+    for name, options in sections.items():
+        result[name] = {}
+        for key, value in options.items():
+            where = f"[{name}] {key}"
+            result[name][key] = _REFERENCE.sub(lambda m: value_of(m, where, value), value)  # noqa: B023  # used at once
+    if problems:
+        raise ConfigError(problems)
+    return result
 
 
 # -- reading environment variables ---------------------------------------------------------------

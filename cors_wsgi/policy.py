@@ -86,13 +86,19 @@ class CORSPolicy(Options):
         return cls(**dict(mapping))  # type: ignore[arg-type]  # values are validated inside
 
     @classmethod
-    def from_ini(cls, path: str | PathLike[str], section: str = "cors") -> CORSPolicy:
+    def from_ini(
+        cls,
+        path: str | PathLike[str],
+        section: str = "cors",
+        paste_globals: Mapping[str, str] | None = None,
+    ) -> CORSPolicy:
         """Build a policy from one section of an INI file (default ``[cors]``).
 
         A PasteDeploy filter section works too (``section="filter:cors"``): its ``use`` key
-        is skipped.
+        is skipped. *paste_globals* give its ``%(name)s`` values, as PasteDeploy's global
+        configuration does (see :func:`~cors_wsgi.options.read_ini`).
         """
-        sections = read_ini(path)
+        sections = read_ini(path, paste_globals)
         if section not in sections:
             found = ", ".join(f"[{name}]" for name in sections) or "none"
             raise ConfigError(
