@@ -31,6 +31,7 @@ from .browser import (
     Exchange,
     asking,
     browser_fetch_site,
+    diagnose_refused_preflight,
     explain_exchanges,
     normalise_method,
     outcome,
@@ -419,12 +420,16 @@ def run_probe(args: argparse.Namespace, out: TextIO) -> int:
         exchanges = probe_exchanges(
             send_to_target, request, path, preflight_only=args.preflight_only
         )
+        refused = next((exchange.reason for exchange in exchanges if not exchange.passed), "")
+        fix = server_fix(refused, request.origin) if refused else ""
+        first = exchanges[0]
+        if not fix and request.preflight_reasons and not first.passed and not first.reason:
+            # A refused preflight that gives no reason: find the refused part by asking again.
+            fix = diagnose_refused_preflight(send_to_target, request)
     except (OSError, http.client.HTTPException) as error:
         message = f"cannot reach {target.scheme}://{target.netloc}: {describe(error)}"
         emit(args, out, {"ok": False, "error": message}, f"error: {message}")
         return EXIT_UNREACHABLE
-    refused = next((exchange.reason for exchange in exchanges if not exchange.passed), "")
-    fix = server_fix(refused, request.origin) if refused else ""
     return report_exchanges(args, out, request, exchanges, fix)
 
 
