@@ -40,7 +40,7 @@ from ._http import (
 )
 from .decision import DEBUG_HEADER, Action, Decision, Reason
 from .memo import request_facts
-from .options import TOKEN, Options, describe_function
+from .options import ALWAYS_ALLOWED_HEADERS, TOKEN, Options, describe_function
 from .origin_func import Verdict
 from .origins import explain_bad_origin, is_serialized_origin, server_origin
 
@@ -904,6 +904,58 @@ def smallest_fix(
             return f"replace * in allow_origins by {origin}; set allow_credentials = true"
         return "set allow_credentials = true"
     return "none found: the policy allows this request"
+
+
+#: How many of the page's headers ``probe`` tries one by one on a quiet refusal.
+DIAGNOSIS_HEADER_LIMIT: Final = 8
+#: Request headers cors_wsgi allows in every preflight: never the culprit it names.
+_NEVER_REFUSED: Final = frozenset(name.lower() for name in ALWAYS_ALLOWED_HEADERS)
+
+
+def diagnose_refused_preflight(send: Send, request: BrowserRequest) -> str:
+    """The fix for a preflight refused without a reason (a server without ``debug``), found by
+    sending a few preflights of its own: for GET alone (the origin), for the method alone, then
+    the method with each of the page's headers in turn (at most
+    :data:`DIAGNOSIS_HEADER_LIMIT`). Says plainly when that cannot tell."""
+
+    def passes(method: str, names: list[str]) -> bool:
+        headers = {"Origin": request.origin, **preflight_request_headers(method, names)}
+        status, answer = send("OPTIONS", {**headers, **request.site_headers()})
+        checks = check_preflight(
+            request.origin, method, names, request.credentials, status, lowered(answer)
+        )
+        return all(check.passed for check in checks)
+
+    method = request.method
+    if not passes(method, []):
+        if method != "GET" and passes("GET", []):
+            return (
+                f"add {method} to the server's allow_methods (found by probe: a preflight for "
+                f"{method} alone was refused, one for GET passed)"
+            )
+        return (
+            f"add {request.origin} to the server's allow_origins (found by probe: even a "
+            f"preflight for GET alone from {request.origin} was refused"
+            + (", with credentials" if request.credentials else "")
+            + ")"
+        )
+    suspects = [name for name in request.unsafe_names if name.lower() not in _NEVER_REFUSED]
+    tried = suspects[:DIAGNOSIS_HEADER_LIMIT]
+    refused = [name for name in tried if not passes(method, [name])]
+    if refused:
+        written = {name.lower(): name for name, _ in request.page_headers}  # as the page wrote
+        names = ", ".join(written.get(name, name) for name in refused)
+        return (
+            f"add {names} to the server's allow_headers (found by probe: a "
+            f"preflight for {method} with each of them alone was refused)"
+        )
+    untried = len(suspects) - len(tried)
+    return (
+        "unknown: the server did not say why it refused the preflight"
+        + (f" ({untried} of the page's headers were not tried one by one)" if untried else "")
+        + "; turn on debug in its cors_wsgi policy to get X-CORS-Reason, or run "
+        "python -m cors_wsgi explain with its configuration"
+    )
 
 
 def server_fix(reason: str, origin: str) -> str:

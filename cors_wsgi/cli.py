@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import ast
 import configparser
+import contextlib
 import http.client
 import importlib
 import json
+import os
 import re
 import socket
 import sys
@@ -29,6 +31,7 @@ from .browser import (
     Exchange,
     asking,
     browser_fetch_site,
+    diagnose_refused_preflight,
     explain_exchanges,
     normalise_method,
     outcome,
@@ -39,12 +42,12 @@ from .browser import (
 )
 from .core import Decider, MiddlewareBase
 from .errors import ConfigError, Problem
-from .lint import policy_warnings
+from .lint import nothing_allowed_anywhere, policy_warnings
 from .migrate import PEERS
 from .options import ANY, describe_function, read_ini
 from .origins import explain_bad_origin, is_serialized_origin
 from .policy import CORSPolicy
-from .routes import INI_REGEX_PREFIX, PathPattern, load_ini
+from .routes import PathPattern, load_ini
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 #: ``package.module:attribute``, the other form of a config argument.
@@ -58,9 +61,15 @@ class UsageError(Exception):
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; return the exit code."""
     out = out or sys.stdout
-    args = build_parser().parse_args(argv)
+    args = build_parser(program_name()).parse_args(argv)
     try:
         result: int = args.command(args, out)
+        out.flush()  # a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        # The reader stopped early (| head): nothing more to say, and no traceback at exit.
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAIL
     except UsageError as error:
         emit(args, out, {"ok": False, "error": str(error)}, f"error: {error}")
         return EXIT_USAGE
@@ -74,9 +83,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     return result
 
 
-def build_parser() -> argparse.ArgumentParser:
+def program_name() -> str:
+    """The name the command was run as: ``cors-wsgi`` as the console script, else
+    ``python -m cors_wsgi``."""
+    return "cors-wsgi" if Path(sys.argv[0]).stem == "cors-wsgi" else "python -m cors_wsgi"
+
+
+def build_parser(prog: str = "python -m cors_wsgi") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m cors_wsgi",
+        prog=prog,
         description="Check a cors_wsgi config, explain what a browser would do, or probe a "
         "live server's CORS answers.",
         epilog="exit codes: 0 ok or allowed, 1 problems or blocked, 2 usage, 3 unreachable",
@@ -91,14 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate a config and print the policy")
     check.add_argument("config", help=config_help)
     check.add_argument("--section", default="cors", help="INI section (default: cors)")
+    add_global_argument(check)
     check.add_argument("--json", action="store_true", help="print JSON")
     check.set_defaults(command=run_check)
 
     explain = commands.add_parser("explain", help="what a browser would do with a request")
     explain.add_argument("config", help=config_help)
     explain.add_argument("--section", default="cors", help="INI section (default: cors)")
+    add_global_argument(explain)
     add_request_arguments(explain)
-    explain.add_argument("--path", default="/", help="request path, for per-path policies")
+    explain.add_argument(
+        "--path", default=None, help="request path (default: /; required for per-path policies)"
+    )
     explain.set_defaults(command=run_explain)
 
     probe = commands.add_parser("probe", help="send the preflight and request to a server")
@@ -183,6 +202,29 @@ def migration_source(args: argparse.Namespace) -> Any:
     return target
 
 
+def add_global_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--global",
+        dest="paste_globals",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for %%(NAME)s in a PasteDeploy INI file, as gunicorn --paste-global "
+        "gives it (repeatable)",
+    )
+
+
+def paste_globals(args: argparse.Namespace) -> dict[str, str] | None:
+    """The --global values, or None when none is given (then %(name)s is refused)."""
+    found: dict[str, str] = {}
+    for item in args.paste_globals:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--global {item!r}: write NAME=VALUE")
+        found[name.strip()] = value
+    return found if args.paste_globals else None
+
+
 def add_request_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--origin", required=True, help="the page's origin")
     parser.add_argument("--method", default="GET", help="as passed to fetch() (default: GET)")
@@ -210,19 +252,34 @@ def add_request_arguments(parser: argparse.ArgumentParser) -> None:
 # -- check ----------------------------------------------------------------------------------------
 
 
-def load_config(spec: str, section: str) -> CORSPolicy | list[tuple[PathPattern, CORSPolicy]]:
-    """The policy or per-path policies named by *spec*: an INI file, or
-    ``package.module:attribute`` naming a CORSPolicy, a dict of options or a WSGI or ASGI
-    CORSMiddleware."""
+def load_config(
+    spec: str, section: str, globals_: dict[str, str] | None = None
+) -> CORSPolicy | list[tuple[PathPattern, CORSPolicy]]:
+    """The policy or per-path policies named by *spec*: an INI file (*globals_*: its
+    ``%(name)s`` values), or ``package.module:attribute`` naming a CORSPolicy, a dict of
+    options or a WSGI or ASGI CORSMiddleware."""
     if OBJECT_REFERENCE.fullmatch(spec) and not Path(spec).exists():
         return load_object(spec)
     try:
-        return load_ini(spec, section)
+        return load_ini(spec, section, globals_)
     except configparser.Error as error:
-        first_line = str(error).splitlines()[0]
-        raise UsageError(f"{spec} is not a valid INI file: {first_line}") from error
+        raise UsageError(f"{spec} is not a valid INI file: {ini_error(error)}") from error
     except UnicodeDecodeError as error:
         raise UsageError(f"{spec} is not a UTF-8 text file ({error.reason})") from error
+
+
+def ini_error(error: configparser.Error) -> str:
+    """configparser's complaint in one line, keeping the line number it names."""
+    if isinstance(error, configparser.MissingSectionHeaderError):
+        return f"line {error.lineno}: no [section] header before {error.line.strip()!r}"
+    if isinstance(error, configparser.ParsingError) and error.errors:
+        lineno, line = error.errors[0]  # configparser keeps the line's repr()
+        with contextlib.suppress(ValueError, SyntaxError):
+            line = str(ast.literal_eval(line))
+        return f"line {lineno}: cannot parse {line.strip()!r}"
+    first = str(error).splitlines()[0]  # duplicates: "While reading from 'f' [line  3]: ..."
+    found = re.match(r"While reading from .*? \[line\s+(\d+)\]: (.*)", first)
+    return f"line {found[1]}: {found[2]}" if found else first
 
 
 def load_object(spec: str) -> CORSPolicy | list[tuple[PathPattern, CORSPolicy]]:
@@ -255,32 +312,33 @@ def load_object(spec: str) -> CORSPolicy | list[tuple[PathPattern, CORSPolicy]]:
 
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
     try:
-        config = load_config(args.config, args.section)
+        config = load_config(args.config, args.section, paste_globals(args))
     except ConfigError as error:
         lines = [f"{args.config}: {len(error.problems)} problem(s)"]
         lines += [f"  error {problem.code}: {problem}" for problem in error.problems]
         emit(args, out, {"ok": False, "problems": problem_list(error)}, "\n".join(lines))
         return EXIT_FAIL
-    routes = config if isinstance(config, list) else [("/*", config)]
+    decider = Decider(config)
     report: dict[str, Any] = {"ok": True, "policies": [], "warnings": []}
+    nothing = nothing_allowed_anywhere(decider.path_policies())
     lines = [f"{args.config}: valid"]
-    for route_pattern, policy in routes:
-        pattern = route_section(route_pattern)
+    for pattern, policy in decider.path_policies():
         options = {k: json_value(v) for k, v in policy.options().items()}
         report["policies"].append({"path": pattern, "options": options})
-        if len(routes) > 1:
+        if decider.policy is None:  # per-path policies: each under its pattern, even one
             lines.append(f"\n[{args.section}:{pattern}]")
         lines += [f"  {key} = {format_value(value)}" for key, value in policy.options().items()]
         for warning in policy_warnings(policy):
+            if nothing is not None and warning.code == "W002":
+                continue  # said once for the whole configuration below
             report["warnings"].append({"path": pattern, **problem_json(warning)})
             lines.append(f"  warning {warning.code}: {warning.key}: {warning.message}")
+    if nothing is not None:  # valid, but surely not meant: fail the check
+        report["ok"] = False
+        report["warnings"].append({"path": "", **problem_json(nothing)})
+        lines.append(f"\nwarning {nothing.code}: {nothing.key}: {nothing.message}")
     emit(args, out, report, "\n".join(lines))
-    return EXIT_OK
-
-
-def route_section(pattern: PathPattern) -> str:
-    """A path pattern as an INI section names it (``re:<regex>`` for a regular expression)."""
-    return f"{INI_REGEX_PREFIX}{pattern.pattern}" if isinstance(pattern, re.Pattern) else pattern
+    return EXIT_OK if nothing is None else EXIT_FAIL
 
 
 def json_value(value: object) -> object:
@@ -313,14 +371,18 @@ def request_from_args(args: argparse.Namespace) -> BrowserRequest:
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:
     request = request_from_args(args)
-    decider = Decider(load_config(args.config, args.section))
-    exchanges = explain_exchanges(asking(decider.decide), request, args.path)
+    decider = Decider(load_config(args.config, args.section, paste_globals(args)))
+    if args.path is None and decider.policy is None:  # which policy? do not guess "/"
+        patterns = ", ".join(pattern for pattern, _ in decider.path_policies())
+        raise UsageError(f"{args.config} has per-path policies ({patterns}); give --path")
+    path = args.path or "/"
+    exchanges = explain_exchanges(asking(decider.decide), request, path)
     result = outcome(exchanges)
-    policy = decider.policy_for_path(args.path)
+    policy = decider.policy_for_path(path)
     last = exchanges[-1].decision
     fix = ""
     if not result.allowed and last is not None:
-        fix = smallest_fix(request, last, policy, args.path)
+        fix = smallest_fix(request, last, policy, path)
     return report_exchanges(args, out, request, exchanges, fix)
 
 
@@ -358,12 +420,16 @@ def run_probe(args: argparse.Namespace, out: TextIO) -> int:
         exchanges = probe_exchanges(
             send_to_target, request, path, preflight_only=args.preflight_only
         )
+        refused = next((exchange.reason for exchange in exchanges if not exchange.passed), "")
+        fix = server_fix(refused, request.origin) if refused else ""
+        first = exchanges[0]
+        if not fix and request.preflight_reasons and not first.passed and not first.reason:
+            # A refused preflight that gives no reason: find the refused part by asking again.
+            fix = diagnose_refused_preflight(send_to_target, request)
     except (OSError, http.client.HTTPException) as error:
         message = f"cannot reach {target.scheme}://{target.netloc}: {describe(error)}"
         emit(args, out, {"ok": False, "error": message}, f"error: {message}")
         return EXIT_UNREACHABLE
-    refused = next((exchange.reason for exchange in exchanges if not exchange.passed), "")
-    fix = server_fix(refused, request.origin) if refused else ""
     return report_exchanges(args, out, request, exchanges, fix)
 
 

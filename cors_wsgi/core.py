@@ -16,15 +16,25 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from ._log import log_refusal
+from ._log import log_refusal, logger
 from .browser import asking, simulate
 from .decision import Decision, Reason
 from .errors import ConfigError, Problem
+from .lint import nothing_allowed_anywhere
 from .memo import WSGI_KEYS, FactKeys, PolicyDecider, Respond, request_facts
 from .options import is_async_callable
 from .origin_func import Verdict
 from .policy import CORSPolicy
-from .routes import PathPattern, PathRoute, PolicyLike, Routes, as_policy, build_routes, load_ini
+from .routes import (
+    INI_REGEX_PREFIX,
+    PathPattern,
+    PathRoute,
+    PolicyLike,
+    Routes,
+    as_policy,
+    build_routes,
+    load_ini,
+)
 
 if TYPE_CHECKING:
     from os import PathLike
@@ -170,6 +180,13 @@ class Decider:
             return self.policy
         return [(route.pattern, route.policy) for route in self.routes]
 
+    def path_policies(self) -> list[tuple[str, CORSPolicy]]:
+        """Each policy with its path pattern as an INI section names it (``/*`` for a single
+        policy, ``re:<regex>`` for a regular expression), in matching order."""
+        if self.policy is not None:
+            return [("/*", self.policy)]
+        return [(pattern_text(route.pattern), route.policy) for route in self.routes]
+
     def policy_for_path(self, path: str) -> CORSPolicy | None:
         """The policy governing *path*, or None when no per-path pattern matches."""
         decider = self._only or self._routes.select(path)
@@ -205,6 +222,9 @@ class MiddlewareBase:
     def _set_decider(self, config: Config) -> None:
         decider = Decider(config, self.FACT_KEYS)
         self._check(decider)
+        nothing = nothing_allowed_anywhere(decider.path_policies())
+        if nothing is not None:  # typically an unset environment variable: say so at start-up
+            logger.warning("cors_wsgi %s: %s", nothing.code, nothing.message)
         self.decider = decider  # type: ignore[misc]  # a slot of each adapter class
         self._respond = decider.respond  # what each request reads, once
 
@@ -216,6 +236,19 @@ class MiddlewareBase:
         :func:`cors_wsgi.routes.load_ini`); *options* are the middleware's keyword options
         (``handle_app_errors=True``, ...)."""
         return cls(app, load_ini(path, section), **options)  # type: ignore[call-arg]
+
+    @classmethod
+    def from_env(
+        cls,
+        app: Any,
+        prefix: str = "CORS_",
+        *,
+        environ: Mapping[str, str] | None = None,
+        **options: bool,
+    ) -> Any:
+        """Wrap *app* with the policy of environment variables named *prefix* + option
+        (see :meth:`CORSPolicy.from_env`); *options* are the middleware's keyword options."""
+        return cls(app, CORSPolicy.from_env(prefix, environ), **options)  # type: ignore[call-arg]
 
     def reconfigure(self, config: Config) -> None:
         """Replace the policy (or the per-path policies) while serving.
@@ -259,6 +292,11 @@ class MiddlewareBase:
         return self.decider.evaluate(
             origin, method, request_headers, path, request_origin=request_origin
         )
+
+
+def pattern_text(pattern: PathPattern) -> str:
+    """A path pattern as an INI section names it (``re:<regex>`` for a regular expression)."""
+    return f"{INI_REGEX_PREFIX}{pattern.pattern}" if not isinstance(pattern, str) else pattern
 
 
 def wrong_kind_of_app(app: object, kind: str, use: str) -> ConfigError:

@@ -43,6 +43,7 @@ PROBLEM_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "E025": "a path pattern that is not an exact path, a prefix ending in /*, or a safe regex",
         "E026": "the application is of the wrong kind for this middleware (WSGI against ASGI)",
         "E027": "an async def allow_origin_func under the WSGI middleware",
+        "E028": "an environment variable's value written as a JSON array or in quotes",
         "W001": "allow_origin_func decides origins at run time, which check cannot see",
         "W002": "no origin is allowed: every cross-origin read is blocked",
         "W003": "a method that is not upper case, so only a page writing it so matches",
@@ -54,6 +55,7 @@ PROBLEM_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "W009": "cross_origin_protection with allow_origins='*' refuses almost nothing",
         "W010": "the 'null' origin is allowed",
         "W011": "debug is on: X-CORS-Reason tells every caller what is refused",
+        "W012": "no policy allows any origin at all: often an unset environment variable",
     }
 )
 

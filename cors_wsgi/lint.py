@@ -9,13 +9,13 @@ only formats what they return.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final
 
 from .errors import Problem
 from .options import ANY, Options, describe_function, matches_unownable, public_suffix_under
 
-__all__ = ["LOOPBACK_HOSTS", "WARNING_RULES", "policy_warnings"]
+__all__ = ["LOOPBACK_HOSTS", "WARNING_RULES", "nothing_allowed_anywhere", "policy_warnings"]
 
 #: The longest preflight cache each engine honours, in seconds (measured: WebKit preflighted
 #: again 615 s after a max_age=3600 answer).
@@ -170,3 +170,27 @@ WARNING_RULES: Final[tuple[Callable[[Options], Iterable[Problem]], ...]] = (
 def policy_warnings(policy: Options) -> list[Problem]:
     """Risky settings that are still legal, each a :class:`Problem` with its ``W`` code."""
     return [warning for rule in WARNING_RULES for warning in rule(policy)]
+
+
+def _allows_nothing(policy: Options) -> bool:
+    return not (policy.allow_origins or policy.allow_origin_regex or policy.allow_origin_func)
+
+
+def nothing_allowed_anywhere(paths: Sequence[tuple[str, Options]]) -> Problem | None:
+    """W012 when no policy of a configuration can allow any origin (*paths*: each path pattern
+    with its policy, ``/*`` for a single policy), else None.
+
+    Per-path policies that leave some paths empty beside others allowing origins are taken as
+    deliberate (refusing cross-origin reads there) and draw nothing here, only W002 each.
+    """
+    if not paths or not all(_allows_nothing(policy) for _, policy in paths):
+        return None
+    names = ", ".join(pattern for pattern, _ in paths)
+    return Problem(
+        "allow_origins",
+        (),
+        f"no origin is allowed on any path ({names}): no allow_origins, allow_origin_regex "
+        "or allow_origin_func, so every cross-origin read is blocked; often an unset "
+        "environment variable feeding the allowlist",
+        "W012",
+    )

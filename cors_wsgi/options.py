@@ -22,6 +22,7 @@ import datetime
 import difflib
 import importlib
 import inspect
+import os
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -764,12 +765,13 @@ def _preflight_extra(options: Options) -> tuple[Header, ...]:
 
 
 def _unknown_key_problems(unknown: Mapping[str, object]) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     for key, value in unknown.items():
         close = difflib.get_close_matches(key, OPTION_NAMES, n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
-        known = ", ".join(OPTION_NAMES)
-        problems.append(Problem(key, value, f"unknown option{hint} (known: {known})", "E001"))
+        # The known names once per report, on its first unknown key: not repeated per line.
+        known = "" if problems else f" (known: {', '.join(OPTION_NAMES)})"
+        problems.append(Problem(key, value, f"unknown option{hint}{known}", "E001"))
     return problems
 
 
@@ -879,13 +881,19 @@ def option_params() -> str:
 # -- reading INI files, naming functions --------------------------------------------------------
 
 
-def read_ini(path: str | PathLike[str]) -> dict[str, dict[str, str]]:
+def read_ini(
+    path: str | PathLike[str], paste_globals: Mapping[str, str] | None = None
+) -> dict[str, dict[str, str]]:
     """Every section of an INI file, in file order, as configparser reads it: keys of a
     ``[DEFAULT]`` section apply to every section. A PasteDeploy ``use`` key is dropped, since it
     names the filter rather than an option.
 
-    :raises ConfigError: for a value holding ``%(name)s``, an interpolation that only
-        PasteDeploy performs (cors_wsgi reads values as written).
+    *paste_globals* are the values of ``%(name)s`` as PasteDeploy's global configuration gives
+    them (``gunicorn --paste-global name=value``); ``%(here)s`` and ``%(__file__)s`` are the
+    file's directory and path, as PasteDeploy sets them.
+
+    :raises ConfigError: for a value holding ``%(name)s`` when *paste_globals* is None (an
+        interpolation that only PasteDeploy performs), or naming no value of *paste_globals*.
     """
     parser = configparser.ConfigParser(interpolation=None)
     with open(path, encoding="utf-8") as file:
@@ -894,12 +902,17 @@ def read_ini(path: str | PathLike[str]) -> dict[str, dict[str, str]]:
         name: {key: value for key, value in parser.items(name) if key != "use"}
         for name in parser.sections()
     }
+    if paste_globals is not None:
+        here = os.path.abspath(path)
+        known = {"here": os.path.dirname(here), "__file__": here, **paste_globals}
+        return _interpolated(sections, known)
     problems = [
         Problem(
             f"[{name}] {key}",
             value,
             "holds %(...)s interpolation, which only PasteDeploy performs; write the value "
-            "out, or load this file through PasteDeploy (use = egg:cors_wsgi#cors)",
+            "out, load this file through PasteDeploy (use = egg:cors_wsgi#cors), or give "
+            "the values (the command line: --global name=value)",
             "E022",
         )
         for name, options in sections.items()
@@ -909,6 +922,103 @@ def read_ini(path: str | PathLike[str]) -> dict[str, dict[str, str]]:
     if problems:
         raise ConfigError(problems)
     return sections
+
+
+_REFERENCE: Final = re.compile(r"%\(([^)]*)\)s|%%")
+
+
+def _interpolated(
+    sections: dict[str, dict[str, str]], known: Mapping[str, str]
+) -> dict[str, dict[str, str]]:
+    """*sections* with each ``%(name)s`` replaced by its value in *known* (``%%`` is ``%``)."""
+    problems: list[Problem] = []
+
+    def value_of(match: re.Match[str], where: str, raw: str) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        if name not in known:
+            given = ", ".join(sorted(known)) or "none"
+            problems.append(
+                Problem(
+                    where,
+                    raw,
+                    f"%({name})s names no global value; give it with --global {name}=VALUE "
+                    f"(as gunicorn --paste-global does; given: {given})",
+                    "E022",
+                )
+            )
+            return match.group(0)
+        return known[name]
+
+    result: dict[str, dict[str, str]] = {}
+    for name, options in sections.items():
+        result[name] = {}
+        for key, value in options.items():
+            where = f"[{name}] {key}"
+            result[name][key] = _REFERENCE.sub(lambda m: value_of(m, where, value), value)  # noqa: B023  # used at once
+    if problems:
+        raise ConfigError(problems)
+    return result
+
+
+# -- reading environment variables ---------------------------------------------------------------
+
+# A value that quotes a list item, or a JSON array: environment files are often written so.
+_QUOTED_ITEM: Final = re.compile(r"""(?:^|[\s,])["']|["'](?:$|[\s,])""")
+
+
+def read_env(prefix: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """The options named by variables of *environ* starting with *prefix*
+    (``CORS_ALLOW_ORIGINS`` is ``allow_origins``), their values as strings, parsed later as an
+    INI file's are.
+
+    :raises ConfigError: for a variable naming no option (E001, with the nearest name), and
+        for a value written as a JSON array or in quotes (E028, naming the variable and the
+        value to write instead).
+    """
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+    variables = {name.upper(): name for name in OPTION_NAMES}
+    unknown: list[str] = []
+    for variable, value in environ.items():
+        if not variable.startswith(prefix):
+            continue
+        name = variable[len(prefix) :].lower()
+        if name not in DEFAULTS:
+            unknown.append(variable)
+            continue
+        stripped = value.strip()
+        if stripped.startswith("[") or _QUOTED_ITEM.search(stripped):
+            plain = ",".join(
+                item.strip().strip("\"'") for item in stripped.strip("[]").split(",")
+            ).strip(",")
+            shape = "a JSON array" if stripped.startswith("[") else "in quotes"
+            fix = (
+                "a comma-separated list without brackets or quotes"
+                if isinstance(DEFAULTS[name], tuple)
+                else "the value without quotes"
+            )
+            problems.append(
+                Problem(
+                    variable, value, f"written {shape}; write {fix}: {variable}={plain}", "E028"
+                )
+            )
+            continue
+        found[name] = value
+    for variable in unknown:
+        close = difflib.get_close_matches(variable[len(prefix) :].upper(), variables, n=1)
+        hint = f"; did you mean {prefix}{close[0]}?" if close else ""
+        problems.append(Problem(variable, environ[variable], f"unknown option{hint}", "E001"))
+    if unknown:  # the known names once per report
+        names = ", ".join(prefix + name.upper() for name in OPTION_NAMES)
+        first = next(i for i, p in enumerate(problems) if p.code == "E001")
+        problems[first] = problems[first]._replace(
+            message=f"{problems[first].message} (known: {names})"
+        )
+    if problems:
+        raise ConfigError(problems)
+    return found
 
 
 def describe_function(func: object) -> str:

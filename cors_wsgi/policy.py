@@ -9,6 +9,7 @@ request) built from typed keywords. It holds no caches and makes no decisions: t
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NoReturn
@@ -28,6 +29,7 @@ from .options import (
     OriginFunction,
     describe_options,
     option_params,
+    read_env,
     read_ini,
 )
 
@@ -84,13 +86,19 @@ class CORSPolicy(Options):
         return cls(**dict(mapping))  # type: ignore[arg-type]  # values are validated inside
 
     @classmethod
-    def from_ini(cls, path: str | PathLike[str], section: str = "cors") -> CORSPolicy:
+    def from_ini(
+        cls,
+        path: str | PathLike[str],
+        section: str = "cors",
+        paste_globals: Mapping[str, str] | None = None,
+    ) -> CORSPolicy:
         """Build a policy from one section of an INI file (default ``[cors]``).
 
         A PasteDeploy filter section works too (``section="filter:cors"``): its ``use`` key
-        is skipped.
+        is skipped. *paste_globals* give its ``%(name)s`` values, as PasteDeploy's global
+        configuration does (see :func:`~cors_wsgi.options.read_ini`).
         """
-        sections = read_ini(path)
+        sections = read_ini(path, paste_globals)
         if section not in sections:
             found = ", ".join(f"[{name}]" for name in sections) or "none"
             raise ConfigError(
@@ -104,6 +112,28 @@ class CORSPolicy(Options):
                 ]
             )
         return cls.from_dict(sections[section])
+
+    @classmethod
+    def from_env(
+        cls, prefix: str = "CORS_", environ: Mapping[str, str] | None = None
+    ) -> CORSPolicy:
+        """Build a policy from environment variables: each option upper-cased after *prefix*
+        (``CORS_ALLOW_ORIGINS``, ``CORS_ALLOW_CREDENTIALS``, ...), its value written as in an
+        INI file (lists comma-separated, no brackets or quotes). *environ* defaults to
+        :data:`os.environ`. Unset options keep their defaults.
+
+        :raises ConfigError: as :meth:`from_ini` does, each problem naming its variable; also
+            for a variable with the prefix naming no option, and for a value written as a
+            JSON array or in quotes.
+        """
+        given = read_env(prefix, os.environ if environ is None else environ)
+        try:
+            return cls.from_dict(given)
+        except ConfigError as error:  # name the variable the operator sets, not the option
+            names = {name: prefix + name.upper() for name in OPTION_NAMES}
+            raise ConfigError(
+                [p._replace(key=names.get(p.key, p.key)) for p in error.problems]
+            ) from None
 
     # -- asking the policy ---------------------------------------------------------------------
 

@@ -164,15 +164,18 @@ def _path_pattern_problem(pattern: PathPattern) -> str | None:
 
 
 def load_ini(
-    path: str | PathLike[str], section: str = "cors"
+    path: str | PathLike[str],
+    section: str = "cors",
+    paste_globals: Mapping[str, str] | None = None,
 ) -> CORSPolicy | list[tuple[PathPattern, CORSPolicy]]:
     """Read the policy of ``[cors]``, or per-path policies from ``[cors:/api/*]`` sections
     (``[cors:re:<regex>]`` for a regular expression matching the whole path).
 
     Path sections are matched in file order; a plain ``[cors]`` section, if present, then
-    governs every other path (``/*``).
+    governs every other path (``/*``). *paste_globals* give ``%(name)s`` values (see
+    :func:`~cors_wsgi.options.read_ini`).
     """
-    sections = read_ini(path)
+    sections = read_ini(path, paste_globals)
     prefix = f"{section}:"
     pairs: list[tuple[PathPattern, PolicyLike]] = []
     problems: list[Problem] = []
@@ -193,7 +196,7 @@ def load_ini(
     if problems:
         raise ConfigError(problems)
     if not pairs:
-        return CORSPolicy.from_ini(path, section)
+        return CORSPolicy.from_ini(path, section, paste_globals)
     if section in sections:
         pairs.append(("/*", sections[section]))
     return [(route.pattern, route.policy) for route in build_routes(pairs)]

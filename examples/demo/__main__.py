@@ -8,6 +8,7 @@ second origin, http://127.0.0.1:OTHER_PORT, that the policy does not allow. Ctrl
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -16,6 +17,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+#: How long the servers get to stop on their own after Ctrl-C before they are killed.
+STOP_SECONDS = 1.5
 PROJECT = HERE.parent.parent
 
 
@@ -59,14 +62,26 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        for server in servers:
-            if server.poll() is None:
-                os.killpg(server.pid, signal.SIGINT)
-        for server in servers:
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        stop_servers(servers)
+
+
+def stop_servers(servers: list[subprocess.Popen[bytes]]) -> None:
+    """Stop every server within :data:`STOP_SECONDS`: SIGINT (gunicorn's quick shutdown), then
+    SIGKILL for the process group of any still running (a browser's idle keep-alive
+    connection holds a gunicorn worker)."""
+    running = [server for server in servers if server.poll() is None]
+    if running:
+        print("stopping the demo servers...", flush=True)
+    for server in running:
+        os.killpg(server.pid, signal.SIGINT)
+    deadline = time.monotonic() + STOP_SECONDS
+    for server in running:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.wait(timeout=max(0.0, deadline - time.monotonic()))
+    for server in running:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 if __name__ == "__main__":

@@ -129,3 +129,50 @@ def test_check_shows_the_function_and_explain_asks_it(tmp_path: Path) -> None:
     refused = run("explain", str(ini), "--origin", EVIL)
     assert refused.returncode == 1
     assert "or let tests.support.origin_funcs:is_partner allow it" in refused.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "examples/cors.ini", "--section", "filter:cors", "--json"],
+        ["check", "examples/cors.ini", "--section", "filter:cors"],
+        ["explain", "examples/cors.ini", "--section", "filter:cors", "--origin",
+         "http://localhost:3000", "--json"],
+    ],
+)  # fmt: skip
+def test_a_reader_that_stops_early_gets_no_traceback(args: list[str]) -> None:
+    # | head -1 through a real shell pipe: head may exit before or after the write.
+    command = " ".join([sys.executable, "-m", "cors_wsgi", *args, "| head -1"])
+    piped = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=PROJECT,
+                           timeout=60)  # fmt: skip
+    assert piped.stderr == ""
+    assert len(piped.stdout.splitlines()) == 1
+    # The reader gone before the first write: always a broken pipe, still quiet.
+    process = subprocess.Popen([sys.executable, "-m", "cors_wsgi", *args], cwd=PROJECT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    try:
+        errors = process.stderr.read().decode()
+    finally:
+        process.wait(timeout=60)
+        process.stderr.close()
+    assert errors == ""
+    assert process.returncode == 1
+
+
+def test_usage_names_the_command_as_it_was_run() -> None:
+    for command, name in (
+        ([str(Path(sys.executable).parent / "cors-wsgi")], "cors-wsgi"),
+        ([sys.executable, "-m", "cors_wsgi"], "python -m cors_wsgi"),
+    ):
+        result = subprocess.run([*command, "check"], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2
+        assert result.stderr.startswith(f"usage: {name} check"), result.stderr
+
+
+def test_check_the_demo_ini_with_its_global() -> None:
+    result = run("check", "examples/demo/api.ini", "--section", "filter:cors",
+                 "--global", "page_origin=http://127.0.0.1:8001")  # fmt: skip
+    assert result.returncode == 0, result.stdout
+    assert "allow_origins = http://127.0.0.1:8001" in result.stdout

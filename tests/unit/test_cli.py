@@ -305,8 +305,9 @@ def test_bad_python_object_is_a_one_line_usage_error(module: str, spec: str, fra
 
 def test_check_warns_when_nothing_is_allowed(tmp_path: Path) -> None:
     code, report = run_json("check", write(tmp_path, "[cors]\nmax_age = 60\n"))
-    assert code == 0
-    assert [w["key"] for w in report["warnings"]] == ["allow_origins"]
+    assert code == 1  # valid, but surely not meant
+    assert report["ok"] is False
+    assert [(w["key"], w["code"]) for w in report["warnings"]] == [("allow_origins", "W012")]
     assert "no origin is allowed" in report["warnings"][0]["message"]
 
 

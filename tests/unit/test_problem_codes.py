@@ -14,7 +14,7 @@ import pytest
 
 from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy, Problem
 from cors_wsgi.errors import PROBLEM_CODES
-from cors_wsgi.lint import policy_warnings
+from cors_wsgi.lint import nothing_allowed_anywhere, policy_warnings
 from cors_wsgi.routes import load_ini
 
 from ..support.servers import PROJECT
@@ -132,6 +132,7 @@ RAISING: dict[str, Callable[[Path], object]] = {
     "E025": lambda _: CORSMiddleware(lambda e, s: [], [("api/*", {})]),
     "E026": lambda _: CORSMiddleware(asgi_app, {}),  # type: ignore[arg-type]
     "E027": lambda _: CORSMiddleware(lambda e, s: [], {"allow_origin_func": is_partner_async}),
+    "E028": lambda _: CORSPolicy.from_env(environ={"CORS_ALLOW_ORIGINS": '["https://a.example"]'}),
 }
 
 # One row per warning code: a valid [cors] section that draws it.
@@ -147,6 +148,7 @@ WARNING: dict[str, str] = {
     "W009": "allow_origins = *\ncross_origin_protection = true",
     "W010": "allow_origins = null",
     "W011": "allow_origins = https://a.example\ndebug = true",
+    "W012": "allow_origins =",
 }
 
 
@@ -166,6 +168,7 @@ def test_each_error_code_is_raised(code: str, tmp_path: Path) -> None:
 def test_each_warning_code_is_drawn(code: str, tmp_path: Path) -> None:
     policy = load_ini(write(tmp_path, f"[cors]\n{WARNING[code]}\n"))
     assert isinstance(policy, CORSPolicy)
-    warnings = policy_warnings(policy)
+    whole = nothing_allowed_anywhere([("/*", policy)])  # a rule over the whole configuration
+    warnings = policy_warnings(policy) + ([whole] if whole else [])
     assert code in [w.code for w in warnings]
     assert all(w.severity == "warning" for w in warnings)
