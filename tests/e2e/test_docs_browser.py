@@ -48,15 +48,13 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
+def chromium(request: pytest.FixtureRequest) -> Chromium:
+    """The session's Chromium (Playwright's sync API allows one per thread)."""
     absent = missing("chromium")
     if absent and not os.environ.get("CI"):
         pytest.skip(f"chromium: {absent} not found; install with: {INSTALL['chromium']}")
-    engine = Chromium(tmp_path_factory.mktemp("profile"))
-    try:
-        yield engine
-    finally:
-        engine.quit()
+    shared: Chromium = request.getfixturevalue("shared_chromium")
+    return shared
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ configures CORS, builds its policies."""
 from __future__ import annotations
 
 import ast
-import asyncio
 import builtins
 import json
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from cors_wsgi import CORSMiddleware, CORSPolicy
 from cors_wsgi.options import read_ini
 
+from ..support.asgi_apps import run_async
 from ..support.docs import DOCS, code_blocks, docs_pages
 from ..support.servers import PROJECT
 
@@ -145,7 +145,7 @@ def test_tutorial_asgi_api_answers_the_json_post_from_the_page() -> None:
         await app(scope, receive, send)
         return sent
 
-    preflight = asyncio.run(
+    preflight = run_async(
         call(
             "OPTIONS",
             [(b"origin", origin)]
@@ -154,6 +154,6 @@ def test_tutorial_asgi_api_answers_the_json_post_from_the_page() -> None:
     )
     assert preflight[0]["status"] == 200
     assert (b"access-control-allow-origin", origin) in preflight[0]["headers"]
-    post = asyncio.run(call("POST", [(b"origin", origin), (b"content-type", b"application/json")]))
+    post = run_async(call("POST", [(b"origin", origin), (b"content-type", b"application/json")]))
     assert (b"access-control-allow-origin", origin) in post[0]["headers"]
     assert json.loads(post[1]["body"]) == {"msg": "Congrats on the new donut!"}
