@@ -1,5 +1,6 @@
 """The ASGI examples (FastAPI, Starlette, Django's ASGI handler, plain ASGI) served by real
-uvicorn and hypercorn on 127.0.0.1, and WebSocket handshakes checked against the policy."""
+uvicorn, hypercorn, granian and daphne on 127.0.0.1, and WebSocket handshakes checked against
+the policy."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ def test_asgi_example_behind_each_server(server: str, example: str) -> None:
         assert keeps_connection_open(url, "OPTIONS", "/api/items/7", PREFLIGHT)
 
 
+@pytest.mark.parametrize("server", ASGI_SERVERS)
 @pytest.mark.parametrize("example", ["fastapi_app", "starlette_app"])
-def test_websocket_handshake_from_an_allowed_origin_connects(example: str) -> None:
-    with serve("uvicorn", f"examples.{example}:app") as url:
+def test_websocket_handshake_from_an_allowed_origin_connects(server: str, example: str) -> None:
+    with serve(server, f"examples.{example}:app") as url:
         ws_url = url.replace("http://", "ws://") + "/ws"
         with connect(ws_url, origin=Origin(ORIGIN), open_timeout=10) as socket:
             socket.send("ping")

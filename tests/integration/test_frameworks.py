@@ -1,4 +1,5 @@
-"""The same policy around real Flask, Django, Bottle, Falcon and plain WSGI apps, unchanged.
+"""The same policy around real Flask, Django, Bottle, Falcon, Pyramid and plain WSGI apps,
+unchanged.
 
 The apps are the ones in examples/: they contain no CORS code, the middleware does it all.
 """
@@ -18,7 +19,7 @@ from cors_wsgi import CORSMiddleware, CORSPolicy
 from ..support.helpers import EXAMPLE_ORIGIN
 
 ORIGIN = EXAMPLE_ORIGIN
-EXAMPLES = ["plain_wsgi", "flask_app", "django_app", "bottle_app", "falcon_app"]
+EXAMPLES = ["plain_wsgi", "flask_app", "django_app", "bottle_app", "falcon_app", "pyramid_app"]
 
 
 @pytest.fixture(params=EXAMPLES)

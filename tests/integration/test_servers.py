@@ -1,6 +1,7 @@
-"""Every example served by real gunicorn, waitress, uWSGI and the Werkzeug dev server on
-127.0.0.1 answers a preflight and an actual request; preflight answers keep the connection open
-wherever the server keeps any open; handle_app_errors' 500 arrives whole everywhere."""
+"""Every example (Flask, Django, Bottle, Falcon, Pyramid, plain WSGI) served by real gunicorn,
+waitress, uWSGI and the Werkzeug dev server on 127.0.0.1 answers a preflight and an actual
+request; preflight answers keep the connection open wherever the server keeps any open;
+handle_app_errors' 500 arrives whole everywhere."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ TARGETS = [
     pytest.param(["examples.django_app:application"], id="Django"),
     pytest.param(["examples.bottle_app:application"], id="Bottle"),
     pytest.param(["examples.falcon_app:application"], id="Falcon"),
+    pytest.param(["examples.pyramid_app:application"], id="Pyramid"),
     pytest.param(["--paste", "examples/cors.ini"], id="PasteDeploy INI"),
 ]
 
 
-EXAMPLES = ["plain_wsgi", "flask_app", "django_app", "bottle_app", "falcon_app"]
+EXAMPLES = ["plain_wsgi", "flask_app", "django_app", "bottle_app", "falcon_app", "pyramid_app"]
 #: Measured: Werkzeug 3.1's dev server sends "Connection: close" on every response ("Always
 #: close the connection", werkzeug/serving.py); the others keep a connection open after a
 #: 200 with Content-Length: 0, and waitress and uWSGI's router close it after a 204.

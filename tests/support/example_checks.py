@@ -14,7 +14,8 @@ PREFLIGHT = {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"}
 
 
 def check_example(url: str) -> None:
-    """Preflight, JSON POST, a refused origin and a 500, as a browser would send them."""
+    """Preflight, JSON POST, an allowed GET, a refused origin and a 500, as a browser would
+    send them."""
     status, headers, body = request(
         url,
         "OPTIONS",
@@ -41,6 +42,12 @@ def check_example(url: str) -> None:
     assert headers["Access-Control-Allow-Origin"] == ORIGIN
     assert headers.get_all("Access-Control-Allow-Origin") == [ORIGIN]
     assert json.loads(body)["id"] == 3
+
+    status, headers, body = request(url, "GET", "/api/items", {"Origin": ORIGIN})
+    assert status == 200
+    assert headers.get_all("Access-Control-Allow-Origin") == [ORIGIN]
+    assert headers["Access-Control-Expose-Headers"] == "X-Total-Count"
+    assert json.loads(body) == [{"id": 1}, {"id": 2}]
 
     status, headers, _ = request(url, "GET", "/api/items", {"Origin": EVIL})
     assert status == 200

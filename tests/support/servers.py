@@ -107,7 +107,8 @@ SERVERS: dict[str, Callable[[str, int], list[str]]] = {
         sys.executable, "-m", "tests.support.werkzeug_server", target, str(port),
     ],
 }  # fmt: skip
-#: ASGI servers, the same way: uvicorn and hypercorn.
+#: ASGI servers, the same way: uvicorn, hypercorn, granian (Rust, its ASGI interface) and
+#: daphne (Twisted, Django Channels' server).
 ASGI_SERVERS: dict[str, Callable[[str, int], list[str]]] = {
     "uvicorn": lambda target, port: [
         sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
@@ -116,6 +117,15 @@ ASGI_SERVERS: dict[str, Callable[[str, int], list[str]]] = {
     "hypercorn": lambda target, port: [
         sys.executable, "-m", "hypercorn", target, "--bind", f"127.0.0.1:{port}",
         "--log-level", "warning", "--graceful-timeout", "2",
+    ],
+    "granian": lambda target, port: [
+        str(Path(sys.executable).parent / "granian"), "--interface", "asgi",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+        "--log-level", "warning", "--workers-kill-timeout", "2", target,
+    ],
+    "daphne": lambda target, port: [
+        sys.executable, "-m", "daphne", "--bind", "127.0.0.1", "--port", str(port),
+        "--verbosity", "0", "--application-close-timeout", "2", target,
     ],
 }  # fmt: skip
 
