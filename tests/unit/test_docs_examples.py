@@ -8,7 +8,7 @@ import ast
 import builtins
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -63,16 +63,72 @@ def test_the_pages_have_examples() -> None:
     assert sum(not free_names(ast.parse(code)) for _, code in PYTHON) >= 5
 
 
+class _Rows(list[dict[str, object]]):
+    def exists(self) -> bool:
+        return bool(self)
+
+
+class Partner:
+    """The reader's partner table, as the run-time origins page names it (a Django model's
+    ``Partner.objects.filter(...).exists()``): two rows in memory."""
+
+    class objects:  # the ORM's spelling
+        rows: ClassVar[list[dict[str, object]]] = [
+            {"origin": "https://shop.partner.example", "active": True},
+            {"origin": "https://old.partner.example", "active": False},
+        ]
+
+        @classmethod
+        def filter(cls, **wanted: object) -> _Rows:
+            return _Rows(r for r in cls.rows if all(r.get(k) == v for k, v in wanted.items()))
+
+
+def reader_namespace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """What a fragment names as the reader's own, supplied by real parts: a WSGI application,
+    a Flask app, an ASGI app, a FastAPI app, a policy, the INI files and the environment the
+    page reads, the reader's partner table and policy loader."""
+    from fastapi import FastAPI
+    from flask import Flask
+
+    def application(environ: Any, start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    async def asgi_app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    ini = "[cors]\nallow_origins = https://app.example.com\n"
+    (tmp_path / "cors.ini").write_text(ini, encoding="utf-8")
+    (tmp_path / "app.ini").write_text(ini.replace("[cors]", "[api]"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CORS_ALLOW_ORIGINS", "https://app.example.com")
+    monkeypatch.setenv("API_CORS_ALLOW_ORIGINS", "https://app.example.com")
+    policy = CORSPolicy(allow_origins=["https://app.example.com"])
+    return {
+        "__name__": "example",
+        "CORSMiddleware": CORSMiddleware,
+        "CORSPolicy": CORSPolicy,
+        "application": application,
+        "app": Flask("example"),
+        "asgi_app": asgi_app,
+        "fastapi_app": FastAPI(),
+        "policy": policy,
+        "Partner": Partner,
+        "load_policy": lambda: policy,
+    }
+
+
 @pytest.mark.parametrize("code", [code for _, code in PYTHON], ids=[i for i, _ in PYTHON])
-def test_python_block_compiles_and_self_contained_ones_run(
-    code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_python_block_runs(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Python example runs: a self-contained one alone, a fragment with the reader's
+    names (its application, its policy, ...) supplied by real parts."""
     tree = ast.parse(code)  # a SyntaxError names the line
-    compile(tree, "<example>", "exec")
-    if free_names(tree):
-        return  # a fragment: it names the reader's application or policy
+    missing = free_names(tree)
+    namespace = reader_namespace(tmp_path, monkeypatch) if missing else {"__name__": "example"}
     monkeypatch.chdir(tmp_path)  # a block that writes a file writes it here
-    exec(compile(tree, "<example>", "exec"), {"__name__": "example"})
+    assert missing <= set(namespace), f"names the reader supplies, unknown here: {missing}"
+    exec(compile(tree, "<example>", "exec"), namespace)
 
 
 @pytest.mark.parametrize("text", [text for _, text in INI], ids=[i for i, _ in INI])
