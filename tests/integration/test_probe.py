@@ -4,25 +4,13 @@ in-process parts of the command line are in tests/unit/test_cli.py."""
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from cors_wsgi.cli import main
-
+from ..support.cli import run_json
 from ..support.helpers import EVIL, EXAMPLE_ORIGIN
 from ..support.servers import PROJECT, gunicorn
-
-
-def run_json(*argv: str) -> tuple[int, dict[str, Any]]:
-    """Run the command line in-process with ``--json``; its exit code and its report."""
-    out = io.StringIO()
-    code = main([*argv, "--json"], out=out)
-    report: dict[str, Any] = json.loads(out.getvalue())
-    return code, report
 
 
 @pytest.fixture(scope="module")

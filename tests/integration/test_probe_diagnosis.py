@@ -4,24 +4,13 @@ says plainly when it cannot tell. gunicorn on 127.0.0.1, serving the plain WSGI 
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from cors_wsgi.cli import main
-
+from ..support.cli import run_json
 from ..support.helpers import EXAMPLE_ORIGIN
 from ..support.servers import PROJECT, gunicorn
-
-
-def run_json(*argv: str) -> tuple[int, dict[str, Any]]:
-    out = io.StringIO()
-    code = main([*argv, "--json"], out=out)
-    report: dict[str, Any] = json.loads(out.getvalue())
-    return code, report
 
 
 @pytest.fixture(scope="module")

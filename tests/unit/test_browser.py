@@ -6,7 +6,6 @@ on 127.0.0.1."""
 from __future__ import annotations
 
 import io
-import json
 import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -18,6 +17,8 @@ import cors_wsgi.browser as browser
 from cors_wsgi import CORSMiddleware, CORSPolicy
 from cors_wsgi.asgi import CORSMiddleware as ASGICORSMiddleware
 from cors_wsgi.cli import main
+
+from ..support.cli import run_json
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -270,13 +271,6 @@ def test_evaluate(
 
 
 # -- explain and probe ---------------------------------------------------------------------------
-
-
-def run_json(*argv: str) -> tuple[int, dict[str, Any]]:
-    out = io.StringIO()
-    code = main([*argv, "--json"], out=out)
-    report: dict[str, Any] = json.loads(out.getvalue())
-    return code, report
 
 
 @pytest.mark.parametrize(

@@ -4,17 +4,13 @@ installed commands run as processes in tests/integration/test_command_line.py.""
 
 from __future__ import annotations
 
-import io
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from cors_wsgi.cli import main
-
+from ..support.cli import run, run_json
 from ..support.servers import PROJECT, free_port
 
 GOOD = """
@@ -25,18 +21,6 @@ allow_headers = Authorization
 allow_credentials = true
 max_age = 600
 """
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), out=out)
-    return code, out.getvalue()
-
-
-def run_json(*argv: str) -> tuple[int, dict[str, Any]]:
-    code, text = run(*argv, "--json")
-    report: dict[str, Any] = json.loads(text)
-    return code, report
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ tests/integration/test_command_line.py.)"""
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -13,16 +12,11 @@ import pytest
 
 from cors_wsgi.cli import main
 
+from ..support.cli import run
 from ..support.servers import PROJECT
 
 DEMO = str(PROJECT / "examples" / "demo" / "api.ini")
 PAGE = "http://127.0.0.1:8001"
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), out=out)
-    return code, out.getvalue()
 
 
 def write(tmp_path: Path, text: str) -> str:

@@ -4,16 +4,14 @@ or a WSGI or ASGI middleware named as ``module:attribute``."""
 from __future__ import annotations
 
 import importlib
-import io
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from cors_wsgi.cli import main
+from ..support.cli import run_json
 
 MODULE = """
 from cors_wsgi import CORSMiddleware, CORSPolicy
@@ -48,31 +46,27 @@ def configs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     sys.modules.pop("cli_configs", None)
 
 
-def run(*argv: str) -> tuple[int, Any]:
-    out = io.StringIO()
-    code = main([*argv, "--json"], out=out)
-    return code, json.loads(out.getvalue())
-
-
 @pytest.mark.parametrize("spec", SPECS)
 def test_check_accepts_every_kind_of_configuration(spec: str) -> None:
-    code, report = run("check", spec)
+    code, report = run_json("check", spec)
     assert code == 0, report
     assert "https://app.example.com" in json.dumps(report)
 
 
 @pytest.mark.parametrize("spec", SPECS)
 def test_explain_accepts_every_kind_of_configuration(spec: str) -> None:
-    allowed, report = run("explain", spec, "--origin", "https://app.example.com", "--method", "PUT")
+    allowed, report = run_json(
+        "explain", spec, "--origin", "https://app.example.com", "--method", "PUT"
+    )
     assert allowed == 0, report
-    refused, _ = run("explain", spec, "--origin", "https://evil.example", "--method", "PUT")
+    refused, _ = run_json("explain", spec, "--origin", "https://evil.example", "--method", "PUT")
     assert refused == 1
 
 
 def test_explain_reads_the_routes_of_an_asgi_middleware() -> None:
-    governed, _ = run("explain", "cli_configs:asgi_routes", "--origin", "https://app.example.com",
+    governed, _ = run_json("explain", "cli_configs:asgi_routes", "--origin", "https://app.example.com",
                       "--path", "/api/x")  # fmt: skip
     assert governed == 0
-    ungoverned, _ = run("explain", "cli_configs:asgi_routes", "--origin", "https://app.example.com",
+    ungoverned, _ = run_json("explain", "cli_configs:asgi_routes", "--origin", "https://app.example.com",
                         "--path", "/other")  # fmt: skip
     assert ungoverned == 1
