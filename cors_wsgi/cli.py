@@ -151,7 +151,7 @@ def build_parser(prog: str = "python -m cors_wsgi") -> argparse.ArgumentParser:
 
 
 def run_migrate(args: argparse.Namespace, out: TextIO) -> int:
-    migration = PEERS[args.peer](migration_source(args))
+    migration = PEERS[args.peer].translate(migration_source(args))
     text = migration.to_ini()
     if migration.safe:  # the result must be a valid cors_wsgi configuration
         Decider(migration.policy_config())
@@ -173,13 +173,7 @@ def migration_source(args: argparse.Namespace) -> Any:
             raise UsageError(f"no [{args.section}] section in {source} (found: {found})")
         return sections[args.section]
     if source.lstrip().startswith("{"):
-        try:
-            value = ast.literal_eval(source)
-        except (ValueError, SyntaxError) as error:
-            raise UsageError(f"not a Python dict literal: {error}") from error
-        if not isinstance(value, dict):
-            raise UsageError("expected a dict literal")
-        return value
+        return literal(source)
     module_name, _, attribute = source.partition(":")
     sys.path.insert(0, ".")
     try:
@@ -192,14 +186,26 @@ def migration_source(args: argparse.Namespace) -> Any:
         if not hasattr(target, name):
             raise UsageError(f"{module_name} has no attribute {attribute}")
         target = getattr(target, name)
-    config = getattr(target, "config", None)  # a Flask app: its CORS_* keys
-    if args.peer == "flask-cors" and isinstance(config, dict):
-        return {k: v for k, v in config.items() if k.startswith("CORS_")}
-    if args.peer == "django" and not isinstance(target, dict):
-        return target  # a settings module
-    if not isinstance(target, dict):
-        raise UsageError(f"{source} is of type {type(target).__name__}; expected a dict")
-    return target
+    try:
+        return PEERS[args.peer].config_of(target)
+    except TypeError as error:
+        raise UsageError(f"{source} {error}") from error
+
+
+def literal(source: str) -> dict[str, Any]:
+    """A configuration written as a Python dict literal or a JSON object."""
+    try:
+        value = ast.literal_eval(source)
+    except (ValueError, SyntaxError) as python_error:
+        try:
+            value = json.loads(source)
+        except ValueError as json_error:
+            raise UsageError(
+                f"neither a Python dict literal ({python_error}) nor a JSON object ({json_error})"
+            ) from json_error
+    if not isinstance(value, dict):
+        raise UsageError(f"expected a dict literal or a JSON object, not {type(value).__name__}")
+    return value
 
 
 def add_global_argument(parser: argparse.ArgumentParser) -> None:

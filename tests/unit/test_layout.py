@@ -6,6 +6,7 @@ them speaks a protocol."""
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pytest
 
@@ -32,13 +33,35 @@ LAYERS = [
 LAYER = {name: index for index, names in enumerate(LAYERS) for name in names}
 
 
+def sources(name: str) -> list[Path]:
+    """The module's file, or every file of the subpackage (which counts as one module)."""
+    if (PACKAGE / name).is_dir():
+        return sorted((PACKAGE / name).rglob("*.py"))
+    return [PACKAGE / f"{name}.py"]
+
+
+def modules() -> set[str]:
+    return {p.stem for p in PACKAGE.glob("*.py")} | {
+        p.parent.name for p in PACKAGE.glob("*/__init__.py")
+    }
+
+
 def imported_modules(name: str) -> set[str]:
-    """Every package module *name* imports, anywhere in the file: at module level, inside
-    functions and under ``if TYPE_CHECKING:``."""
-    tree = ast.parse((PACKAGE / f"{name}.py").read_text(encoding="utf-8"))
+    """Every package module *name* imports, anywhere in its files: at module level, inside
+    functions and under ``if TYPE_CHECKING:``. A subpackage's own relative imports stay inside
+    it; ``..`` imports reach the package."""
     found: set[str] = set()
+    for path in sources(name):
+        found |= imports_of(path, inside_subpackage=path.parent != PACKAGE)
+    return found & set(LAYER)
+
+
+def imports_of(path: Path, *, inside_subpackage: bool) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    package_level = 2 if inside_subpackage else 1
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
+        if isinstance(node, ast.ImportFrom) and node.level == package_level:
             if node.module:
                 found.add(node.module.split(".")[0])
             else:
@@ -49,17 +72,16 @@ def imported_modules(name: str) -> set[str]:
             for alias in node.names:
                 if alias.name.startswith("cors_wsgi."):
                     found.add(alias.name.split(".")[1])
-    return found & set(LAYER)
+    return found
 
 
 def test_every_module_has_a_layer() -> None:
-    modules = {path.stem for path in PACKAGE.glob("*.py")}
-    assert modules <= set(LAYER), f"give {modules - set(LAYER)} a layer"
+    assert modules() <= set(LAYER), f"give {modules() - set(LAYER)} a layer"
 
 
 @pytest.mark.parametrize("name", sorted(LAYER))
 def test_imports_only_go_down(name: str) -> None:
-    if not (PACKAGE / f"{name}.py").exists():
+    if not all(path.exists() for path in sources(name)):
         pytest.skip(f"no {name}.py")
     upward = {m for m in imported_modules(name) if LAYER[m] >= LAYER[name] and m != name}
     assert not upward, f"{name} imports {upward} from its own layer or above"
@@ -67,7 +89,7 @@ def test_imports_only_go_down(name: str) -> None:
 
 def test_no_import_cycle() -> None:
     """Stated on its own, from the import graph alone (the layers above imply it)."""
-    graph = {p.stem: imported_modules(p.stem) - {p.stem} for p in PACKAGE.glob("*.py")}
+    graph = {name: imported_modules(name) - {name} for name in modules()}
     visiting: list[str] = []
     done: set[str] = set()
 
