@@ -21,8 +21,11 @@ from .memo import ASGI_KEYS
 from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, keep_names, merge_wire
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .core import Decider
     from .decision import Decision
+    from .policy import PolicyOptions
     from .routes import PathPattern, PolicyLike
 
 __all__ = ["CORSMiddleware"]
@@ -82,10 +85,11 @@ class CORSMiddleware(MiddlewareBase):
     def __init__(
         self,
         app: ASGIApp,
-        policy: PolicyLike | Sequence[tuple[PathPattern, PolicyLike]],
+        policy: PolicyLike | Sequence[tuple[PathPattern, PolicyLike]] | None = None,
         *,
         handle_app_errors: bool = False,
         check_websocket_origin: bool = False,
+        **options: Unpack[PolicyOptions],
     ) -> None:
         if _is_wsgi_application(app):
             raise wrong_kind_of_app(
@@ -100,7 +104,7 @@ class CORSMiddleware(MiddlewareBase):
         #: Refuse WebSocket handshakes from origins the policy does not allow.
         self.check_websocket_origin = check_websocket_origin
         #: The core that decides every request (its policy or per-path routes).
-        self._set_decider(policy)
+        self._configure(policy, options)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # One coroutine per request: an extra await per request costs about 0.3 µs.

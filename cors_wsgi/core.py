@@ -22,6 +22,7 @@ from .decision import Decision, Reason
 from .errors import ConfigError, Problem
 from .lint import nothing_allowed_anywhere
 from .memo import WSGI_KEYS, FactKeys, PolicyDecider, Respond, request_facts
+from .migrate import from_starlette
 from .options import is_async_callable
 from .origin_func import Verdict
 from .policy import CORSPolicy
@@ -46,6 +47,7 @@ __all__ = [
     "Decider",
     "MiddlewareBase",
     "is_async_callable",
+    "keyword_config",
     "request_facts",
     "wrong_kind_of_app",
 ]
@@ -219,6 +221,12 @@ class MiddlewareBase:
     decider: Decider
     _respond: Respond
 
+    def _configure(self, policy: Config | None, options: Mapping[str, Any]) -> None:
+        """Decide under *policy*, or under the option keywords *options* (Starlette's names and
+        meanings, translated once here, as ``migrate starlette`` translates them): exactly one
+        of the two. Nothing of it is left on the request path."""
+        self._set_decider(keyword_config(type(self), policy, options))
+
     def _set_decider(self, config: Config) -> None:
         decider = Decider(config, self.FACT_KEYS)
         self._check(decider)
@@ -292,6 +300,40 @@ class MiddlewareBase:
         return self.decider.evaluate(
             origin, method, request_headers, path, request_origin=request_origin
         )
+
+
+def keyword_config(cls: type, policy: Config | None, options: Mapping[str, Any]) -> Config:
+    """The configuration a middleware of class *cls* was given: *policy*, or the option keywords
+    *options* translated by :func:`cors_wsgi.migrate.from_starlette` (its defaults, its
+    ``allow_methods=["*"]``). A keyword that is no option is left to the policy, which names it
+    and the closest option."""
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    if policy is not None and options:
+        listed = ", ".join(f"{key}=..." for key in options)
+        message = (
+            f"give the options either as policy= or as keywords ({listed}), not both: "
+            f"{name}(app, {listed}), or {name}(app, policy=CORSPolicy({listed}))"
+        )
+        raise ConfigError([Problem("policy", policy, message, "E024")])
+    if policy is None and not options:
+        message = (
+            f"no options: write {name}(app, allow_origins=[...], ...) with the option keywords, "
+            f"or {name}(app, policy=CORSPolicy(...)); in Django's MIDDLEWARE setting the class is "
+            "cors_wsgi.django.CorsMiddleware"
+        )
+        raise ConfigError([Problem("policy", None, message, "E024")])
+    if policy is not None:
+        return policy
+    migration = from_starlette(options)
+    if migration.unsafe:  # only '*' with credentials: refused as the policy refuses it
+        raise ConfigError(
+            [
+                Problem("allow_origins", ["*"], p.removeprefix("allow_origins ['*'] "), "E017")
+                for p in migration.unsafe
+            ]
+        )
+    config: Config = migration.policy_config()
+    return config
 
 
 def pattern_text(pattern: PathPattern) -> str:

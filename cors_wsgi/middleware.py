@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
+    from typing_extensions import Unpack
 
     from .core import Decider
     from .decision import Decision
+    from .policy import PolicyOptions
     from .routes import PathPattern, PolicyLike
 
     # Any WSGI callable; typeshed's WSGIApplication is stricter than frameworks declare.
@@ -79,9 +81,10 @@ class CORSMiddleware(MiddlewareBase):
     def __init__(
         self,
         app: WSGIApplication,
-        policy: PolicyLike | Sequence[tuple[PathPattern, PolicyLike]],
+        policy: PolicyLike | Sequence[tuple[PathPattern, PolicyLike]] | None = None,
         *,
         handle_app_errors: bool = False,
+        **options: Unpack[PolicyOptions],
     ) -> None:
         if is_async_callable(app):
             raise wrong_kind_of_app(
@@ -93,7 +96,7 @@ class CORSMiddleware(MiddlewareBase):
         self.handle_app_errors = handle_app_errors
         #: The core that decides every request (its policy or per-path routes); replaced as a
         #: whole by :meth:`reconfigure`.
-        self._set_decider(policy)
+        self._configure(policy, options)
 
     def _check(self, decider: Decider) -> None:
         problems = [

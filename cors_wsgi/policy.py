@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypedDict
 
 from .browser import asking, simulate
 from .errors import ConfigError, Problem
@@ -39,7 +39,13 @@ if TYPE_CHECKING:
 
     from .decision import Decision
 
-__all__ = ["ALWAYS_ALLOWED_HEADERS", "PREFLIGHT_VARY", "PREFLIGHT_VARY_PNA", "CORSPolicy"]
+__all__ = [
+    "ALWAYS_ALLOWED_HEADERS",
+    "PREFLIGHT_VARY",
+    "PREFLIGHT_VARY_PNA",
+    "CORSPolicy",
+    "PolicyOptions",
+]
 
 
 class CORSPolicy(Options):
@@ -180,3 +186,26 @@ CORSPolicy.__doc__ = (
     f"{(CORSPolicy.__doc__ or '').rstrip()}\n\n{option_params()}\n"
     "    :raises ConfigError: naming every bad key and value.\n    "
 )
+
+
+class PolicyOptions(TypedDict, total=False):
+    """The options as the middlewares' keywords (``CORSMiddleware(app, allow_origins=[...])``),
+    typed for ``**options: Unpack[PolicyOptions]`` so that type checkers know each name and flag
+    a misspelt one, through Starlette's ``add_middleware`` and ``Middleware`` too. The names and
+    types are :class:`CORSPolicy`'s keywords, in the option table's order (a test compares them).
+    """
+
+    allow_origins: Iterable[str] | str
+    allow_origin_regex: str | re.Pattern[str] | Iterable[str | re.Pattern[str]] | None
+    allow_origin_func: OriginFunction | str | None
+    origin_func_cache_seconds: float | timedelta | str
+    allow_methods: Iterable[str] | str
+    allow_headers: Iterable[str] | str
+    expose_headers: Iterable[str] | str
+    allow_credentials: bool | str
+    max_age: int | timedelta | str | None
+    allow_private_network: bool | str
+    keep_app_cors_headers: bool | str
+    preflight_continue: bool | str
+    cross_origin_protection: bool | str
+    debug: bool | str

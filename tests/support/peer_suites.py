@@ -62,9 +62,14 @@ def run_suite(
     this repository, e.g. ``tests.peer_suites.shim_starlette``) loaded first, in a fresh
     interpreter; the outcome of every test, by its node id."""
     report = tmp_path / "report.xml"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), str(PROJECT)])}
+    # The peer's suite is a package named tests too, which would hide ours: the shim is loaded
+    # by its bare name from its own directory.
+    package, _, module = shim.rpartition(".")
+    shim_dir = PROJECT.joinpath(*package.split("."))
+    path = os.pathsep.join([str(root), str(PROJECT), str(shim_dir)])
+    env = {**os.environ, "PYTHONPATH": path}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", shim, "-p", "no:cacheprovider", "-q",
+        [sys.executable, "-m", "pytest", "-p", module, "-p", "no:cacheprovider", "-q",
          "--rootdir", str(root), "-o", "addopts=", "-o", "filterwarnings=",
          f"--junitxml={report}", *tests],
         cwd=root, env=env, capture_output=True, text=True, timeout=timeout, check=False,
