@@ -136,7 +136,8 @@ def build_parser(prog: str = "python -m cors_wsgi") -> argparse.ArgumentParser:
     migrate.add_argument(
         "source",
         help="flask-cors, starlette: a dict literal of keyword arguments or config keys, or "
-        "package.module:attribute naming a dict (flask-cors: or a Flask app); django: a "
+        "package.module:attribute naming a dict (flask-cors: or a Flask app; starlette: or a "
+        "Starlette/FastAPI app, whose CORSMiddleware entry is read); django: a "
         "settings module (mysite.settings) or module:attribute naming a dict; wsgicors: an INI "
         "file",
     )
