@@ -55,7 +55,11 @@ class CORSMiddleware(MiddlewareBase):
 
     ``policy`` is a :class:`CORSPolicy`, a mapping of the same options, or a sequence of
     ``(path_pattern, policy)`` pairs, matched against the scope's ``path`` with ``.``/``..``
-    segments resolved; paths that match none are untouched.
+    segments resolved; paths that match none are untouched. Instead of ``policy``, the options
+    may be given as keywords (``allow_origins=[...]``, ..., typed by
+    ``cors_wsgi.policy.PolicyOptions``), with the meanings and defaults of Starlette's
+    ``CORSMiddleware``, so that its ``add_middleware``/``Middleware`` entries work after changing
+    only the import; exactly one of the two.
 
     * ``http``: preflights are answered without calling the application (``200`` with an
       empty body, or ``403``) unless ``preflight_continue``; a cross-origin write that
@@ -77,6 +81,7 @@ class CORSMiddleware(MiddlewareBase):
 
         app = CORSMiddleware(app, {"allow_origins": "https://app.example.com"})
         fastapi_app.add_middleware(CORSMiddleware, policy={"allow_origins": "https://app.example.com"})
+        fastapi_app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])
     """
 
     __slots__ = ("_respond", "app", "check_websocket_origin", "decider", "handle_app_errors")

@@ -53,6 +53,9 @@ class CORSMiddleware(MiddlewareBase):
     and everything below ``/api/``) or a compiled regular expression matching the whole path;
     it is matched against ``SCRIPT_NAME + PATH_INFO`` with ``.``/``..`` segments resolved, the
     first match wins, and paths that match none are passed to the application untouched.
+    Instead of ``policy``, the options may be given as keywords (``allow_origins=[...]``, ...),
+    with the meanings and defaults of Starlette's ``CORSMiddleware``, as the ASGI class takes
+    them; exactly one of the two.
 
     On a governed path the middleware:
 

@@ -26,6 +26,7 @@ from cors_wsgi.migrate import PEERS
 from cors_wsgi.options import OPTION_NAMES
 from cors_wsgi.policy import PolicyOptions
 
+from ..peer_suites.starlette_differences import DIFFERENCES
 from ..support.asgi_apps import request
 from ..support.helpers import ALLOWED, EVIL
 from ..support.peers import (
@@ -39,6 +40,7 @@ from ..support.peers import (
     starlette_sender,
     wsgi_sender,
 )
+from ..support.servers import PROJECT
 
 #: Real Starlette configurations (keywords as users pass them to add_middleware).
 CONFIGS: dict[str, dict[str, Any]] = {
@@ -242,3 +244,12 @@ def test_starlettes_defaults_are_its_own() -> None:
     assert ours is not None
     assert ours.allow_methods == tuple(theirs.allow_methods)
     assert ours.max_age == 600 and ours.allow_headers == () and not ours.allow_credentials
+
+
+def test_every_documented_difference_has_its_section_in_the_migration_guide() -> None:
+    page = PROJECT / "docs" / "howto" / "migrate-starlette.md"
+    text = page.read_text(encoding="utf-8")
+    for node, difference in DIFFERENCES.items():
+        path, _, anchor = difference.docs.partition("#")
+        assert path == "howto/migrate-starlette.html", node
+        assert f"({anchor})=" in text, (node, anchor)
