@@ -6,12 +6,14 @@ misspelt keyword is flagged, by name, with the closest)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from ..support.helpers import EVIL
-from ..support.servers import request, serve
+from ..support.servers import PROJECT, free_port, request, serve
 
 PAGE = "http://127.0.0.1:3999"
 GOOD = """\
@@ -121,3 +123,21 @@ def test_the_fastapi_example_served_by_uvicorn() -> None:
         status, _, _ = request(url, "OPTIONS", "/api/items/1", {
             "Origin": EVIL, "Access-Control-Request-Method": "DELETE"})  # fmt: skip
         assert status == 403
+
+
+def test_a_misspelt_keyword_stops_uvicorn_at_start_up_naming_the_option() -> None:
+    """Starlette builds its middleware when the lifespan starts: with ``--lifespan on`` uvicorn
+    stops there, the error naming the option and the closest one. (Under the default ``auto``
+    uvicorn takes a failed lifespan for a missing one, and each request is answered 500 with the
+    same error logged.)"""
+    command = [
+        sys.executable, "-m", "uvicorn", "tests.support.starlette_apps:misspelt_app",
+        "--host", "127.0.0.1", "--port", str(free_port()), "--lifespan", "on",
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=PROJECT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 3, result.stderr
+    assert "allow_origin = ['https://app.example.com']: unknown option" in result.stderr
+    assert "did you mean allow_origins?" in result.stderr
+    assert "Application startup failed" in result.stderr

@@ -9,6 +9,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 
+from cors_wsgi.asgi import CORSMiddleware as CorsWsgiMiddleware
+
 from .helpers import ALLOWED
 
 #: FastAPI's tutorial, plus the keywords it leaves out.
@@ -32,3 +34,6 @@ unsafe_app = FastAPI()
 unsafe_app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
 #: No CORS at all.
 bare_app = FastAPI()
+#: cors_wsgi's middleware with a misspelt keyword (mypy flags it; built when the app starts).
+misspelt_app = FastAPI()
+misspelt_app.add_middleware(CorsWsgiMiddleware, allow_origin=[ALLOWED])  # type: ignore[call-arg]
