@@ -253,3 +253,19 @@ def test_every_documented_difference_has_its_section_in_the_migration_guide() ->
         path, _, anchor = difference.docs.partition("#")
         assert path == "howto/migrate-starlette.html", node
         assert f"({anchor})=" in text, (node, anchor)
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+def test_a_private_network_preflight_gets_starlettes_grant_or_none(allowed: bool) -> None:
+    """Browsers that sent these preflights required ``Access-Control-Allow-Private-Network:
+    true``: present on both when allowed, absent on both when not (Starlette then answers 400,
+    cors_wsgi 200 without it: refused by the browser alike)."""
+    config = {"allow_origins": [ALLOWED], "allow_private_network": allowed}
+    asked = {"Origin": ALLOWED, "Access-Control-Request-Method": "GET",
+             "Access-Control-Request-Private-Network": "true"}  # fmt: skip
+    _, theirs = starlette_sender(config)("OPTIONS", "/", asked)
+    for form, send in senders(config).items():
+        _, ours = send("OPTIONS", "/", asked)
+        grant = ours.get("access-control-allow-private-network")
+        assert grant == theirs.get("access-control-allow-private-network"), form
+        assert grant == ("true" if allowed else None), form
