@@ -53,15 +53,16 @@ CHECK_IDS: Final[Mapping[str, str]] = MappingProxyType(
         "cors_wsgi.E018": "a subdomain wildcard over a public suffix, with credentials",
         "cors_wsgi.E019": "an origin regex that can backtrack exponentially (ReDoS)",
         "cors_wsgi.E020": "the 'null' origin allowed with credentials",
-        "cors_wsgi.E021": "an origin or URLs regex that does not compile",
-        "cors_wsgi.E022": "a CORS_* setting no library reads (the message names the closest)",
-        "cors_wsgi.E023": "another value cors_wsgi refuses (the message gives cors_wsgi's own "
+        "cors_wsgi.E021": "CORS_ALLOW_PRIVATE_NETWORK with every origin allowed",
+        "cors_wsgi.E022": "an origin or URLs regex that does not compile",
+        "cors_wsgi.E023": "a CORS_* setting no library reads (the message names the closest)",
+        "cors_wsgi.E024": "another value cors_wsgi refuses (the message gives cors_wsgi's own "
         "code), or CORS_WSGI / CORS_WSGI_PATHS of the wrong shape",
     }
 )
 #: cors_wsgi's problem codes that have a number of their own here.
 _NUMBERED: Final = {"E017": "E016", "E018": "E017", "E019": "E018", "E011": "E019",
-                    "E020": "E020", "E010": "E021"}  # fmt: skip
+                    "E020": "E020", "E021": "E021", "E010": "E022"}  # fmt: skip
 #: Which setting gives each option, current name first (then the legacy one).
 _SETTING_OF: Final = {
     "allow_origins": ("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST", "CORS_ALLOW_ALL_ORIGINS",
@@ -195,7 +196,7 @@ def _unknown_settings() -> list[CheckMessage]:
             Error(
                 f"{name} is not a setting django-cors-headers or cors_wsgi reads.",
                 hint=hint,
-                id=f"{_ID}E022",
+                id=f"{_ID}E023",
             )
         )
     return errors
@@ -217,7 +218,7 @@ def _policy_messages() -> list[CheckMessage]:
     try:
         migration = from_django(settings)
     except TypeError as error:
-        return [Error(str(error), id=f"{_ID}E023")]
+        return [Error(str(error), id=f"{_ID}E024")]
     if migration.unsafe:
         return [
             Error(
@@ -236,7 +237,7 @@ def _policy_messages() -> list[CheckMessage]:
 
 
 def _problem_error(problem: Problem) -> CheckMessage:
-    number = _NUMBERED.get(problem.code, "E023")
+    number = _NUMBERED.get(problem.code, "E024")
     return Error(
         f"{_setting_name(problem.key)}: {problem.value!r}: {problem.message} "
         f"(cors_wsgi {problem.code}: {PROBLEM_CODES[problem.code]})",

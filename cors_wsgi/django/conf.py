@@ -53,7 +53,10 @@ def _build() -> Compiled:
     migration = configuration()
     if migration.unsafe:
         raise ImproperlyConfigured(
-            "cors_wsgi: " + "; ".join(migration.unsafe) + " (manage.py check: cors_wsgi.E016)"
+            "cors_wsgi: "
+            + "; ".join(migration.unsafe)
+            + " (in settings: CORS_ALLOWED_ORIGINS, or CORS_WSGI['allow_origin_func']; "
+            "manage.py check: cors_wsgi.E016)"
         )
     config = migration.policy_config()
     signal_options = {
