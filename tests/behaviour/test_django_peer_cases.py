@@ -54,7 +54,7 @@ def _receiver_false(sender: object, request: HttpRequest, **kwargs: Any) -> bool
 
 def _receiver_api(sender: object, request: HttpRequest, **kwargs: Any) -> bool:
     calls.append(request.path)
-    return request.path.startswith("/api/")
+    return bool(request.path.startswith("/api/"))
 
 
 RECEIVERS = {"true": _receiver_true, "false": _receiver_false, "api": _receiver_api}
