@@ -89,23 +89,23 @@ async def partner_async(origin: str) -> bool:
 
 
 def test_allow_origin_func_from_cors_wsgi_setting_sync_and_async() -> None:
-    sync = {"CORS_WSGI": {"allow_origin_func": partner}}
+    sync: dict[str, Any] = {"CORS_WSGI": {"allow_origin_func": partner}}
     assert get("/api/x", "https://a.partner.example", **sync)["Access-Control-Allow-Origin"]
     assert "Access-Control-Allow-Origin" not in get("/api/x", EVIL, **sync)
-    asynchronous = {"CORS_WSGI": {"allow_origin_func": partner_async}}
+    asynchronous: dict[str, Any] = {"CORS_WSGI": {"allow_origin_func": partner_async}}
     answer = get_async("/async/", "https://a.partner.example", **asynchronous)
     assert answer["Access-Control-Allow-Origin"] == "https://a.partner.example"
 
 
 def test_cross_origin_protection_and_debug_from_the_cors_wsgi_setting() -> None:
-    options = {"CORS_WSGI": {"cross_origin_protection": True, "debug": True}}
+    options: dict[str, Any] = {"CORS_WSGI": {"cross_origin_protection": True, "debug": True}}
     refused = get("/api/x", EVIL, "POST", **options)
     assert refused.status_code == 403 and refused["X-CORS-Reason"]
     assert get("/api/x", ALLOWED, "POST", **options).status_code == 200
 
 
 def test_per_path_policies_from_cors_wsgi_paths() -> None:
-    paths = {"CORS_WSGI_PATHS": [("/public/*", {"allow_origins": "*"})]}
+    paths: dict[str, Any] = {"CORS_WSGI_PATHS": [("/public/*", {"allow_origins": "*"})]}
     assert get("/public/x", EVIL, **paths)["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Origin" not in get("/api/x", EVIL, **paths)
     assert get("/api/x", ALLOWED, **paths)["Access-Control-Allow-Origin"] == ALLOWED
