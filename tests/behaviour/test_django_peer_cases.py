@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,6 +25,7 @@ from examples import django_app  # configures Django once for the process
 
 from ..peer_suites.django_cases import CHECK_CASES, MIDDLEWARE_CASES, Case, CheckCase
 from ..peer_suites.django_differences import DIFFERENCES
+from ..support.servers import PROJECT
 
 assert django_app is not None
 URLS = "tests.support.django_views"
@@ -143,8 +145,13 @@ def test_the_peers_checks_case(case: CheckCase) -> None:
         assert not found, (found, [m.msg for m in messages])
 
 
-def test_every_difference_names_a_case_and_links_the_guide() -> None:
+def test_every_difference_names_a_case_and_links_a_section_of_the_guide() -> None:
     names = {c.name for c in MIDDLEWARE_CASES} | {c.name for c in CHECK_CASES}
     assert set(DIFFERENCES) <= names
+    guide = (PROJECT / "docs" / "howto" / "migrate-django.md").read_text(encoding="utf-8")
+    # the anchors MyST gives the headings (myst_heading_anchors)
+    headings = re.findall(r"^#{1,3} (.+)$", guide, flags=re.MULTILINE)
+    anchors = {re.sub(r"[^a-z0-9 -]", "", h.lower()).strip().replace(" ", "-") for h in headings}
     for difference in DIFFERENCES.values():
-        assert difference.docs.startswith("howto/migrate-django.html#"), difference
+        page, _, anchor = difference.docs.partition("#")
+        assert page == "howto/migrate-django.html" and anchor in anchors, difference

@@ -59,11 +59,11 @@ DIFFERENCES: dict[str, Difference] = {
         "with no origin allowed anywhere, check warns (cors_wsgi.W002): every cross-origin read "
         "is blocked, often an unset environment variable; no warning while a "
         "check_request_enabled receiver is connected",
-        GUIDE + "check-ids",
+        GUIDE + "check-warnings",
     ),
     "test_cors_allowed_origins_allowed": Difference(
         "allowing the 'null' origin draws a warning (cors_wsgi.W010): sandboxed iframes and "
         "data: documents of any site send it",
-        GUIDE + "check-ids",
+        GUIDE + "check-warnings",
     ),
 }
