@@ -5,34 +5,18 @@ gunicorn (WSGI) and uvicorn (ASGI) serve it with the headers."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ..support.django_project import environment, manage
 from ..support.servers import request, serve
 
 pytest.importorskip("django")
 pytest.importorskip("whitenoise")
 
-PROJECT_DIR = Path(__file__).resolve().parent / "django_project"
 ALLOWED = "https://app.example.com"
-
-
-def environment(data: Path, **extra: str) -> dict[str, str]:
-    path = os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))
-    return {**os.environ, "PYTHONPATH": path, "DJANGO_PROJECT_DATA": str(data),
-            "DJANGO_SETTINGS_MODULE": "corsproject.settings", **extra}  # fmt: skip
-
-
-def manage(data: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=environment(data, **extra),
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
 
 
 def test_the_project_s_own_cors_tests_pass_on_a_database_file(tmp_path: Path) -> None:
