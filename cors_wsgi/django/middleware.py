@@ -83,6 +83,8 @@ class CorsMiddleware:
     async def __acall__(self, request: HttpRequest) -> Any:
         state = conf._current or conf.compiled()
         facts = request.META
+        if "wsgi.url_scheme" not in facts:  # an ASGIRequest: the scheme tells same-origin apart
+            facts["wsgi.url_scheme"] = getattr(request, "scope", {}).get("scheme", "http")
         if state.routed and facts.get("SCRIPT_NAME"):
             facts = {**facts, "SCRIPT_NAME": ""}
         decision = state.respond(facts)

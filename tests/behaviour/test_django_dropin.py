@@ -191,3 +191,19 @@ def test_manage_py_check_runs_the_checks_of_the_installed_app() -> None:
     with override_settings(INSTALLED_APPS=apps, **bad), pytest.raises(SystemCheckError) as error:
         call_command("check", verbosity=0)
     assert "cors_wsgi.E016" in str(error.value)
+
+
+def test_a_same_origin_write_over_https_under_asgi_is_no_cross_origin_write() -> None:
+    """An ASGIRequest's META has no wsgi.url_scheme: the scope's scheme tells the server's
+    origin, so an https page's own POST is same-origin, not an origin refused."""
+
+    async def post(origin: str) -> Any:
+        client = AsyncClient(raise_request_exception=False)
+        return await client.post("/api/x", headers={"origin": origin}, secure=True)
+
+    options = {"cross_origin_protection": True, "debug": True}
+    with override_settings(**STACK, CORS_WSGI=options):
+        own = async_to_sync(post)("https://testserver")
+        other = async_to_sync(post)(EVIL)
+    assert (own.status_code, own["X-CORS-Reason"]) == (200, "same_origin")
+    assert (other.status_code, other["X-CORS-Reason"]) == (403, "cross_origin_request_refused")
