@@ -137,6 +137,7 @@ def test_an_async_receiver_of_check_request_enabled_in_both_chains() -> None:
     with connected(enable_api_async):
         assert get("/api/x", EVIL)["Access-Control-Allow-Origin"] == EVIL
         assert "Access-Control-Allow-Origin" not in get("/public/x", EVIL)
+        assert get_async("/api/x", EVIL)["Access-Control-Allow-Origin"] == EVIL
         assert get_async("/async/", EVIL).get("Access-Control-Allow-Origin") is None
 
 
