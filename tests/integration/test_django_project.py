@@ -5,12 +5,14 @@ gunicorn (WSGI) and uvicorn (ASGI) serve it with the headers."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ..support.django_project import environment, manage
+from ..support.django_project import PROJECT_DIR, environment, manage
 from ..support.servers import request, serve
 
 pytest.importorskip("django")
@@ -64,3 +66,14 @@ def test_a_real_server_serves_the_project_with_the_headers(
     assert preflight[0] == 200 and "x-api-key" in preflight[1]["Access-Control-Allow-Headers"]
     assert refused[1]["Access-Control-Allow-Origin"] is None and refused[1]["Vary"] == "Origin"
     assert static[0] == 200 and static[1]["Access-Control-Allow-Origin"] == ALLOWED
+
+
+def test_migrate_reads_the_project_s_settings_as_the_middleware_does(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cors_wsgi", "migrate", "django", "corsproject.settings"],
+        cwd=PROJECT_DIR, env=environment(tmp_path), capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "[cors:re:(?:^/(api|static)/).*]" in result.stdout
+    assert "x-api-key" in result.stdout and "allow_credentials = true" in result.stdout

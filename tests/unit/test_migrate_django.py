@@ -70,3 +70,14 @@ def test_migrate_django_prints_a_settings_module_s_cors_wsgi_options(
     assert code == 0, out
     assert "[cors:/public/*]" in out and "[cors:/*]" in out
     assert "cross_origin_protection = true" in out
+
+
+def test_the_guide_lists_every_check_id() -> None:
+    pytest.importorskip("django")
+    from cors_wsgi.django.checks import CHECK_IDS
+
+    from ..support.servers import PROJECT
+
+    guide = (PROJECT / "docs" / "howto" / "migrate-django.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"`(cors_wsgi\.E\d{3})`", guide))
+    assert listed == set(CHECK_IDS)
