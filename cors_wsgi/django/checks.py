@@ -27,9 +27,10 @@ from .defaults import check_request_enabled
 
 __all__ = ["CHECK_IDS", "check_settings"]
 
-#: Every error id ``check_settings`` reports, and what it means. E001 to E015 are
+#: Every id ``check_settings`` reports but the warnings ``python -m cors_wsgi check`` shares
+#: (W002 to W011, their numbers kept), and what it means. E001 to E015 are
 #: django-cors-headers' numbers for the same problems (E010 and E011 it no longer uses; E013
-#: it gives two meanings); E016 on are cors_wsgi's.
+#: it gives two meanings); E016 on are cors_wsgi's; W101 on, warnings of the drop-in only.
 CHECK_IDS: Final[Mapping[str, str]] = MappingProxyType(
     {
         "cors_wsgi.E001": "CORS_ALLOW_HEADERS is not a sequence of strings",
@@ -58,6 +59,7 @@ CHECK_IDS: Final[Mapping[str, str]] = MappingProxyType(
         "cors_wsgi.E023": "a CORS_* setting no library reads (the message names the closest)",
         "cors_wsgi.E024": "another value cors_wsgi refuses (the message gives cors_wsgi's own "
         "code), or CORS_WSGI / CORS_WSGI_PATHS of the wrong shape",
+        "cors_wsgi.W101": "'file://' in CORS_ALLOWED_ORIGINS, which is left out",
     }
 )
 #: cors_wsgi's problem codes that have a number of their own here.
@@ -233,7 +235,22 @@ def _policy_messages() -> list[CheckMessage]:
         decider = Decider(migration.policy_config())
     except ConfigError as error:
         return [_problem_error(problem) for problem in error.problems]
-    return _warnings(decider)
+    return _warnings(decider) + _left_out()
+
+
+def _left_out() -> list[CheckMessage]:
+    """What the translation leaves out, which django-cors-headers honoured."""
+    name, origins = _given("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST")
+    if origins and "file://" in origins:
+        return [
+            Warning(
+                f"{name}: 'file://' is left out: no browser sends it as an origin (old Chrome "
+                "for Android did, from local files; a file page sends Origin: null).",
+                hint="Delete it; list 'null' to allow file pages (never with credentials).",
+                id=f"{_ID}W101",
+            )
+        ]
+    return []
 
 
 def _problem_error(problem: Problem) -> CheckMessage:
