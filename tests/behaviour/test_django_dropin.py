@@ -208,3 +208,14 @@ def test_a_same_origin_write_over_https_under_asgi_is_no_cross_origin_write() ->
         other = async_to_sync(post)(EVIL)
     assert (own.status_code, own["X-CORS-Reason"]) == (200, "same_origin")
     assert (other.status_code, other["X-CORS-Reason"]) == (403, "cross_origin_request_refused")
+
+
+def enable_everything(sender: object, request: HttpRequest, **kwargs: Any) -> bool:
+    return True
+
+
+def test_a_receiver_cannot_enable_the_null_origin() -> None:
+    with connected(enable_everything):
+        assert get("/api/x", "https://any.example")["Access-Control-Allow-Origin"]
+        assert "Access-Control-Allow-Origin" not in get("/api/x", "null")
+        assert get("/api/x", "null", CORS_ALLOWED_ORIGINS=["null"])["Access-Control-Allow-Origin"]
