@@ -2,7 +2,10 @@
 
 Serve it:  gunicorn examples.django_app:application --bind 127.0.0.1:8000
 Allowed origins come from CORS_ALLOW_ORIGINS (default http://localhost:3000).
-In a regular project, wrap get_wsgi_application() the same way in your wsgi.py.
+This wraps the WSGI application, which suits a one-file app served as is. In a regular project
+put cors_wsgi.django.CorsMiddleware in MIDDLEWARE instead (docs/howto/migrate-django.md): it
+reads the CORS_* settings and Django's test Client goes through it, which a wrapper in wsgi.py
+never sees.
 """
 
 from __future__ import annotations

@@ -271,6 +271,9 @@ def peer_stacks(missing: list[str]) -> list[Stack]:
             cors_django = WSGIHandler()
         stacks.append(wsgi_stack("Django", bare_django, "Django", PEER_KINDS))
         stacks.append(wsgi_stack("Django + django-cors-headers", cors_django, "Django", PEER_KINDS))
+        with override_settings(MIDDLEWARE=["cors_wsgi.django.CorsMiddleware"]):
+            dropin_django = WSGIHandler()  # the drop-in, on the same CORS_* settings
+        stacks.append(wsgi_stack("Django + cors_wsgi.django", dropin_django, "Django", PEER_KINDS))
     except ImportError:
         missing.append("django / django-cors-headers")
     try:
