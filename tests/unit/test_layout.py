@@ -27,7 +27,7 @@ LAYERS = [
     {"routes"},
     {"core", "response"},
     {"middleware", "asgi"},  # the adapters: siblings, never each other
-    {"paste", "cli"},
+    {"paste", "cli", "flask"},  # flask: the flask-cors drop-in, imported only by its users
     {"__init__", "__main__"},
 ]
 LAYER = {name: index for index, names in enumerate(LAYERS) for name in names}
