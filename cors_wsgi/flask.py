@@ -29,7 +29,7 @@ from .decision import Action
 from .errors import ConfigError, Problem
 from .middleware import CORSMiddleware
 from .migrate import from_flask_cors
-from .migrate.flask_cors import CONFIG_KEYS, DEFAULTS, Layer, flask_app_config
+from .migrate.flask_cors import CONFIG_KEYS, DEFAULTS, VIEW_OPTIONS, Layer, flask_app_config
 from .response import merge
 
 if TYPE_CHECKING:
@@ -41,8 +41,6 @@ __all__ = ["CORS", "FlaskCORS", "cross_origin"]
 
 #: Where the app keeps its :class:`FlaskCORS` (``app.extensions[EXTENSION]``).
 EXTENSION: Final = "cors_wsgi"
-#: The attribute of a decorated view holding its ``cross_origin`` keywords.
-VIEW_OPTIONS: Final = "cors_wsgi_cross_origin"
 _DECORATOR_KEYWORDS: Final = frozenset(DEFAULTS) - {"resources", "intercept_exceptions"}
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -102,7 +100,8 @@ def cross_origin(*args: Any, **kwargs: Any) -> Callable[[F], F]:
             if state is None or state.middleware is None:
                 # No request passed a cors_wsgi middleware yet: this app has no CORS() and
                 # this is its first decorated request. Decide it here, wrap for the next.
-                return extension(current_app).answer_in_view(view, args, kwargs, automatic)
+                app = current_app._get_current_object()  # type: ignore[attr-defined]
+                return extension(app).answer_in_view(view, args, kwargs, automatic)
             if automatic and request.method == "OPTIONS":
                 return current_app.make_default_options_response()
             return view(*args, **kwargs)

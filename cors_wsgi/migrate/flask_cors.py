@@ -34,6 +34,7 @@ __all__ = [
     "CONFIG_KEYS",
     "DEFAULTS",
     "FLASK_CORS_METHODS",
+    "VIEW_OPTIONS",
     "Layer",
     "config_of",
     "flask_app_config",
@@ -65,6 +66,9 @@ DEFAULTS: Final[Mapping[str, Any]] = {
 CONFIG_KEYS: Final = tuple(f"CORS_{name.upper()}" for name in DEFAULTS)
 #: A resource that matches every path (flask-cors's default, ``*`` being its alias for ``.*``).
 _EVERY_PATH: Final = frozenset({r"/*", "*", r".*", r"/.*"})
+
+#: The attribute of a view decorated with ``cors_wsgi.flask.cross_origin``: its keywords.
+VIEW_OPTIONS: Final = "cors_wsgi_cross_origin"
 
 #: One ``CORS()`` call or decorated view, as :func:`flask_app_config` takes it: the URL rules it
 #: is limited to (a decorated view's, a blueprint's; None for the whole app) and its keywords.
@@ -289,8 +293,12 @@ def _flask_cors_layers(app: Any, app_config: Mapping[str, Any]) -> list[Layer]:
         rules.setdefault(rule.endpoint, []).append(rule.rule)
     layers: list[Layer] = []
     for endpoint, view in app.view_functions.items():
-        kwargs = _closure(view).get("_options")
-        if "cross_origin" in getattr(view, "__qualname__", "") and isinstance(kwargs, dict):
+        kwargs = getattr(view, VIEW_OPTIONS, None)  # cors_wsgi.flask's, before its first request
+        if kwargs is None:  # flask-cors's: the keywords cross_origin() was given
+            code = getattr(view, "__code__", None)
+            if getattr(code, "co_name", "") == "wrapped_function":
+                kwargs = _closure(view).get("_options")
+        if isinstance(kwargs, dict):
             layers.append((rules.get(endpoint, []), {**app_config, **kwargs}))
     # Blueprints' after_request functions run before the app's, the last registered first.
     scopes = sorted(app.after_request_funcs, key=lambda s: (s is None, -str(s).count(".")))
