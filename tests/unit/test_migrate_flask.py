@@ -16,7 +16,6 @@ from ..support.cli import run
 from ..support.helpers import ALLOWED, EVIL, OTHER_ALLOWED
 from ..support.peers import SCENARIOS, browser_verdict, flask_cors_sender, plain_wsgi, wsgi_sender
 
-pytest.importorskip("flask_cors")
 APPS = "tests.support.flask_cors_apps"
 
 
