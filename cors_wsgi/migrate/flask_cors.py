@@ -90,8 +90,8 @@ def from_flask_cors(config: Mapping[str, Any]) -> Migration:
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         migration.unsafe.append(f"{key}: not a flask-cors option{hint}; nothing carried over")
     pairs = resource_pairs(given.pop("resources", r"/*"))
-    if len(pairs) == 1 and not pairs[0][1] and regex_source(pairs[0][0]) in _EVERY_PATH:
-        migration.options = _policy(migration, given)
+    if len(pairs) == 1 and regex_source(pairs[0][0]) in _EVERY_PATH:  # one policy, no paths
+        migration.options = _policy(migration, {**given, **dict(pairs[0][1])})
         return migration
     for pattern, options in pairs:
         path = _path_pattern(migration, pattern)
