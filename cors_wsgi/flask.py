@@ -85,6 +85,8 @@ def cross_origin(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     With ``automatic_options`` (the default) the view answers ``OPTIONS`` as Flask would
     (preflights never reach it: the middleware answers them).
     """
+    if args:  # flask-cors ignores them; nothing is ignored here
+        raise TypeError(f"cross_origin takes keywords only (origins=..., ...), got {args!r}")
     _check_keywords(kwargs, _DECORATOR_KEYWORDS, "cross_origin")
     automatic = kwargs.get("automatic_options", True)
 

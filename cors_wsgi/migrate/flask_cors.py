@@ -85,10 +85,6 @@ def from_flask_cors(config: Mapping[str, Any]) -> Migration:
     """
     given = {(k[5:].lower() if k.startswith("CORS_") else k): v for k, v in config.items()}
     migration = Migration("flask-cors")
-    for key in sorted(set(given) - set(DEFAULTS)):
-        close = difflib.get_close_matches(key, list(DEFAULTS), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        migration.unsafe.append(f"{key}: not a flask-cors option{hint}; nothing carried over")
     pairs = resource_pairs(given.pop("resources", r"/*"))
     if len(pairs) == 1 and regex_source(pairs[0][0]) in _EVERY_PATH:  # one policy, no paths
         migration.options = _policy(migration, {**given, **dict(pairs[0][1])})
@@ -105,6 +101,10 @@ def from_flask_cors(config: Mapping[str, Any]) -> Migration:
 def _policy(migration: Migration, given: Mapping[str, Any]) -> dict[str, Any]:
     """One set of flask-cors keywords (the defaults under them) as cors_wsgi options."""
     one = Migration("flask-cors")
+    for key in sorted(set(given) - set(DEFAULTS)):  # top-level keys and each resource's
+        close = difflib.get_close_matches(key, list(DEFAULTS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        one.unsafe.append(f"{key}: not a flask-cors option{hint}; nothing carried over")
     credentials = bool(given.get("supports_credentials", False))
     origins = [("*" if o in ("*", r".*") else o) for o in as_list(given.get("origins", "*"))]
     origins_and_regexes(one, origins, credentials, True)

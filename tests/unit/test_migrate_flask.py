@@ -118,3 +118,5 @@ def test_a_header_regex_becomes_every_header_with_a_note_and_private_network_wit
 def test_a_misspelt_keyword_is_named_with_the_closest_one() -> None:
     (problem,) = from_flask_cors({"origin": [ALLOWED]}).unsafe
     assert "did you mean 'origins'" in problem
+    (problem,) = from_flask_cors({"resources": {"/api/*": {"orgins": [ALLOWED]}}}).unsafe
+    assert "orgins" in problem and "did you mean 'origins'" in problem
