@@ -19,6 +19,7 @@ import pytest
 
 from cors_wsgi import ConfigError, CORSMiddleware
 from cors_wsgi import flask as dropin
+from cors_wsgi.browser import check_allow_origin
 from cors_wsgi.migrate import from_flask_cors
 from cors_wsgi.migrate.flask_cors import config_of
 
@@ -44,8 +45,8 @@ def _same(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
-def ok(**variables: object) -> str:
-    return "ok"
+def ok(**variables: object) -> tuple[str, dict[str, str]]:
+    return "ok", {"X-Total": "2", "X-Internal": "1"}
 
 
 def boom() -> str:
@@ -152,6 +153,18 @@ def sender(app: Any) -> Send:
     return send
 
 
+def readable_headers(send: Send, path: str, origin: str) -> frozenset[str] | None:
+    """The response headers a page on *origin* can read from a GET of *path* (beyond the
+    safelisted ones), or None when it cannot read the response."""
+    _, headers = send("GET", path, {"Origin": origin})
+    if not all(c.passed for c in check_allow_origin(origin, False, headers, preflight=False)):
+        return None
+    exposed = {
+        n.strip().lower() for n in headers.get("access-control-expose-headers", "").split(",")
+    }
+    return frozenset(name for name in headers if name in exposed or "*" in exposed)
+
+
 def migrated(app: Any, setup: Setup) -> Send:
     """The routes alone behind cors_wsgi, configured by what ``migrate`` reads from *app*."""
     migration = from_flask_cors(config_of(app))
@@ -181,6 +194,13 @@ def test_a_browser_reaches_the_same_verdict_on_flask_cors_the_drop_in_and_migrat
                     mine = browser_verdict(send, path, origin, scenario)
                     if mine != theirs:
                         differences[(name, path, origin, scenario)] = (theirs, mine)
+    for path in row.paths:  # which response headers the page can read, where it can read any
+        for origin in ORIGINS:
+            theirs_seen = readable_headers(peer, path, origin)
+            for name, send in ours.items():
+                assert readable_headers(send, path, origin) == theirs_seen or (
+                    (path, origin) in row.refusals
+                ), (name, path, origin)
     refused = {k for k, v in differences.items() if v == (True, False)}
     unrouted = {k for k, v in differences.items() if v == (False, True) and k[1] in row.unrouted}
     assert set(differences) == refused | unrouted, differences

@@ -120,3 +120,19 @@ def test_a_misspelt_keyword_is_named_with_the_closest_one() -> None:
     assert "did you mean 'origins'" in problem
     (problem,) = from_flask_cors({"resources": {"/api/*": {"orgins": [ALLOWED]}}}).unsafe
     assert "orgins" in problem and "did you mean 'origins'" in problem
+
+
+def test_only_the_drop_in_imports_flask_so_import_cors_wsgi_never_does() -> None:
+    import ast
+
+    from ..support.servers import PROJECT
+
+    importers = set()
+    for path in (PROJECT / "cors_wsgi").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            if any(n.split(".")[0] in ("flask", "werkzeug", "flask_cors") for n in names):
+                importers.add(path.relative_to(PROJECT).as_posix())
+    assert importers == {"cors_wsgi/flask.py"}
