@@ -91,8 +91,10 @@ class Routes(Generic[T]):
 
 def normalise_path(path: str) -> str:
     """Resolve ``.``, ``..`` and repeated slashes, so a path cannot borrow another's policy."""
-    if "/." not in path and "//" not in path:  # the common case costs two substring scans
+    if "/." not in path and "//" not in path and path[:1] == "/":  # the common case: scans
         return path
+    if path[:1] != "/":  # PEP 3333 wants the slash; test clients may leave it out
+        path = "/" + path
     segments: list[str] = []
     for segment in path.split("/"):
         if segment == "..":

@@ -23,7 +23,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 from wsgiref.util import setup_testing_defaults
 
 from cors_wsgi import CORSMiddleware, CORSPolicy
@@ -225,6 +225,26 @@ def asgi_stack(name: str, app: Any, baseline: str, kinds: Iterable[str] = PEER_K
 # -- the peers ---------------------------------------------------------------------------------
 
 
+#: Each peer inside its framework, and the cors_wsgi drop-in that replaces it there: the
+#: drop-in's overhead must be at most a fifth of the peer's (same run, same request kinds).
+DROP_INS: Final = {"Flask + flask-cors": "Flask + cors_wsgi.flask"}
+
+
+def drop_in_summary(stacks: list[Stack], results: Results) -> None:
+    by_name = {stack.name: stack for stack in stacks}
+    for peer_name, ours_name in DROP_INS.items():
+        if peer_name not in by_name or ours_name not in by_name:
+            continue
+        peer, ours = by_name[peer_name], by_name[ours_name]
+        print(f"\n{ours_name} vs {peer_name}: overhead (µs) and ratio (limit 0.2):\n")
+        for kind in PEER_KINDS:
+            pairs = zip(results._overheads(ours, kind), results._overheads(peer, kind), strict=True)
+            ratio = statistics.median(o / p for o, p in pairs)
+            mark = "ok" if ratio <= 0.2 else "OVER"
+            print(f"({kind}) {KINDS[kind][0]:<24} {results.overhead(ours, kind) * 1e6:7.2f} "
+                  f"{results.overhead(peer, kind) * 1e6:7.2f} {ratio:6.2f} {mark}")  # fmt: skip
+
+
 def peer_stacks(missing: list[str]) -> list[Stack]:
     stacks: list[Stack] = []
     try:
@@ -239,16 +259,20 @@ def peer_stacks(missing: list[str]) -> list[Stack]:
         import flask
         from flask_cors import CORS as FlaskCORS
 
-        def flask_app(with_cors: bool) -> Any:
-            app = flask.Flask(f"bench{with_cors}")
+        from cors_wsgi.flask import CORS as DropIn
+
+        def flask_app(cors: Any) -> Any:
+            app = flask.Flask(f"bench{cors}")
             app.add_url_rule("/", "index", lambda: "ok", methods=["GET", "POST"])
-            if with_cors:
-                FlaskCORS(app, origins=[ORIGIN], methods=METHODS, allow_headers=HEADERS,
-                          max_age=MAX_AGE)  # fmt: skip
+            if cors is not None:
+                cors(app, origins=[ORIGIN], methods=METHODS, allow_headers=HEADERS,
+                     max_age=MAX_AGE)  # fmt: skip
             return app
 
-        stacks.append(wsgi_stack("Flask", flask_app(False), "Flask", PEER_KINDS))
-        stacks.append(wsgi_stack("Flask + flask-cors", flask_app(True), "Flask", PEER_KINDS))
+        stacks.append(wsgi_stack("Flask", flask_app(None), "Flask", PEER_KINDS))
+        stacks.append(wsgi_stack("Flask + flask-cors", flask_app(FlaskCORS), "Flask", PEER_KINDS))
+        stacks.append(wsgi_stack(DROP_INS["Flask + flask-cors"], flask_app(DropIn), "Flask",
+                                 PEER_KINDS))  # fmt: skip
     except ImportError:
         missing.append("flask / flask-cors")
     try:
@@ -795,6 +819,7 @@ def main(argv: list[str] | None = None) -> int:
     results = run(stacks, rounds, target)
     print_table(stacks, results, rounds)
     summary(stacks, results)
+    drop_in_summary(stacks, results)
     asgi = asgi_stacks(missing, old)
     for stack in asgi:
         verify(stack)

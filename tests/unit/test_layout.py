@@ -27,7 +27,8 @@ LAYERS = [
     {"routes"},
     {"core", "response"},
     {"middleware", "asgi"},  # the adapters: siblings, never each other
-    {"paste", "cli", "django"},  # django: the django-cors-headers drop-in (a Django app)
+    # and the drop-ins for django-cors-headers and flask-cors, imported only by their users
+    {"paste", "cli", "django", "flask"},
     {"__init__", "__main__"},
 ]
 LAYER = {name: index for index, names in enumerate(LAYERS) for name in names}
