@@ -1,19 +1,20 @@
 """The drop-ins inside their frameworks against the peers they replace: one process, interleaved.
 
-    python -m tests.benchmarks.bench_dropins          # full run (about a minute)
-    python -m tests.benchmarks.bench_dropins --quick  # a few seconds: a smoke test, not a measurement
+    python -m tests.benchmarks.bench_dropins          # full run (one to two minutes)
+    python -m tests.benchmarks.bench_dropins --quick  # seconds: a smoke test, not a measurement
     python -m tests.benchmarks.bench_dropins --check  # exit 1 if a drop-in misses its target
 
-Per framework, the same view at "/" bare (the baseline), with the peer, with cors_wsgi's drop-in
-and with an empty layer where the drop-in sits (the floor: what one more layer costs the
-framework before any CORS work):
+Per framework, the same view at "/" bare (the baseline), with the peer, with cors_wsgi's drop-in,
+and with two floors where the drop-in sits: an empty layer (what one more layer costs the
+framework) and a layer that only adds ``Vary: Origin`` to the response (the least any CORS layer
+does to a response it lets through; under ASGI it must wrap ``send`` for that):
 
 - Django: django-cors-headers' ``CorsMiddleware`` against ``cors_wsgi.django.CorsMiddleware`` in
-  ``MIDDLEWARE``, both under the same ``CORS_*`` settings; floor: a pass-through middleware.
+  ``MIDDLEWARE``, both under the same ``CORS_*`` settings; floors: Django middlewares.
 - Flask: flask-cors's ``CORS(app, ...)`` against ``cors_wsgi.flask.CORS(app, ...)``, the same
-  keywords; floor: a pass-through around ``app.wsgi_app``.
+  keywords; floors: WSGI layers around ``app.wsgi_app``.
 - FastAPI: ``app.add_middleware`` with Starlette's ``CORSMiddleware`` against
-  ``cors_wsgi.asgi.CORSMiddleware``, Starlette's keywords; floor: a pass-through ASGI middleware.
+  ``cors_wsgi.asgi.CORSMiddleware``, Starlette's keywords; floors: ASGI middlewares.
 
 One policy everywhere: two allowed origins, credentials, four methods, three headers, max-age
 600. Every stack's headers are verified before anything is timed, and the drop-in must answer
@@ -88,7 +89,7 @@ STARLETTE_KWARGS: dict[str, Any] = {
 }
 
 
-# -- the floors: one more layer that does nothing ----------------------------------------------
+# -- the floors: one more layer that does nothing, or only adds Vary: Origin -------------------
 
 
 class PassThroughMiddleware:
@@ -121,12 +122,56 @@ class PassThroughASGI:
         await self.app(scope, receive, send)
 
 
+# The least a CORS layer does on every response it lets through: add Vary: Origin (the views
+# set no Vary, so nothing is merged).
+
+
+class VaryMiddleware(PassThroughMiddleware):
+    """A Django middleware that only adds ``Vary: Origin`` to the response."""
+
+    def __call__(self, request: Any) -> Any:
+        response = self.get_response(request)
+        response["Vary"] = "Origin"
+        return response
+
+
+class VaryWSGI(PassThroughWSGI):
+    """A WSGI middleware that only adds ``Vary: Origin`` to the response."""
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        def vary_start_response(status: str, headers: list[Any], exc_info: Any = None) -> Any:
+            return start_response(status, [*headers, VARY], exc_info)
+
+        return self.app(environ, vary_start_response)
+
+
+class VaryASGI(PassThroughASGI):
+    """An ASGI middleware that only adds ``Vary: Origin`` to the response (so it must wrap
+    ``send``, as every CORS middleware that lets a request through does)."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def vary_send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message["headers"], WIRE_VARY]
+            await send(message)
+
+        await self.app(scope, receive, vary_send)
+
+
+VARY = ("Vary", "Origin")
+WIRE_VARY = (b"vary", b"Origin")
+
+
+def dotted(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 # -- the frameworks ----------------------------------------------------------------------------
 
 
 @dataclass
 class Framework:
-    """One framework's four stacks; *dropin* is None when the drop-in is not available (and
+    """One framework's stacks; *dropin* is None when the drop-in is not available (and
     *unavailable* says why)."""
 
     name: str
@@ -134,9 +179,14 @@ class Framework:
     dropin_name: str
     bare: Stack
     peer: Stack
-    floor: Stack
+    empty: Stack  # one more layer, doing nothing
+    vary: Stack  # one more layer, adding Vary: Origin
     dropin: Stack | None = None
     unavailable: str = ""
+
+    def stacks(self) -> list[Stack]:
+        floors_and_peer = [self.bare, self.peer, self.empty, self.vary]
+        return floors_and_peer + ([self.dropin] if self.dropin else [])
 
 
 def not_available(error: BaseException) -> str:
@@ -144,8 +194,8 @@ def not_available(error: BaseException) -> str:
 
 
 def django_framework() -> Framework:
-    """Django's view bare, under django-cors-headers, under the drop-in, under an empty
-    middleware: one handler each, its middleware chain loaded when it is built; the ``CORS_*``
+    """Django's view bare, under django-cors-headers, under the drop-in, under the two floor
+    middlewares: one handler each, its middleware chain loaded when it is built; the ``CORS_*``
     settings are the same for all (both middlewares read them)."""
     dropin_app = importlib.util.find_spec("cors_wsgi.django") is not None
     installed = ["corsheaders", *(["cors_wsgi.django"] if dropin_app else [])]
@@ -158,9 +208,12 @@ def django_framework() -> Framework:
     bare = wsgi_stack("Django", django_handler([]), "Django", kinds)
     peer_chain = ["corsheaders.middleware.CorsMiddleware"]
     peer = wsgi_stack("Django + django-cors-headers", django_handler(peer_chain), "Django", kinds)
-    empty = [f"{PassThroughMiddleware.__module__}.{PassThroughMiddleware.__qualname__}"]
-    floor = wsgi_stack("Django + empty middleware", django_handler(empty), "Django", kinds)
-    framework = Framework("Django", "django-cors-headers", "cors_wsgi.django", bare, peer, floor)
+    empty_chain, vary_chain = [dotted(PassThroughMiddleware)], [dotted(VaryMiddleware)]
+    empty = wsgi_stack("Django + empty middleware", django_handler(empty_chain), "Django", kinds)
+    vary = wsgi_stack("Django + Vary middleware", django_handler(vary_chain), "Django", kinds)
+    framework = Framework(
+        "Django", "django-cors-headers", "cors_wsgi.django", bare, peer, empty, vary
+    )
     try:
         handler = django_handler(["cors_wsgi.django.CorsMiddleware"])
     except ImportError as error:
@@ -171,20 +224,24 @@ def django_framework() -> Framework:
 
 
 def flask_framework() -> Framework:
-    """Flask's view bare, with flask-cors, with the drop-in (the same keywords), and with an
-    empty layer around ``app.wsgi_app`` (where the drop-in sits; flask-cors uses hooks)."""
+    """Flask's view bare, with flask-cors, with the drop-in (the same keywords), and with the
+    floor layers around ``app.wsgi_app`` (where the drop-in sits; flask-cors uses hooks)."""
     from flask_cors import CORS as FlaskCORS
 
     def empty_layer(app: Any) -> None:
         app.wsgi_app = PassThroughWSGI(app.wsgi_app)
 
+    def vary_layer(app: Any) -> None:
+        app.wsgi_app = VaryWSGI(app.wsgi_app)
+
     kinds = DROPIN_KINDS
     bare = wsgi_stack("Flask", flask_app("bare"), "Flask", kinds)
     with_peer = flask_app("peer", lambda app: FlaskCORS(app, **FLASK_CORS_KWARGS))
     peer = wsgi_stack("Flask + flask-cors", with_peer, "Flask", kinds)
-    floor = wsgi_stack("Flask + empty wsgi_app layer", flask_app("empty", empty_layer), "Flask",
+    empty = wsgi_stack("Flask + empty wsgi_app layer", flask_app("empty", empty_layer), "Flask",
                        kinds)  # fmt: skip
-    framework = Framework("Flask", "flask-cors", "cors_wsgi.flask", bare, peer, floor)
+    vary = wsgi_stack("Flask + Vary wsgi_app layer", flask_app("vary", vary_layer), "Flask", kinds)
+    framework = Framework("Flask", "flask-cors", "cors_wsgi.flask", bare, peer, empty, vary)
     try:
         dropin_cors = importlib.import_module("cors_wsgi.flask").CORS
     except (ImportError, AttributeError) as error:
@@ -213,7 +270,7 @@ def fastapi_app(middleware: Any = None, **options: Any) -> Any:
 
 def fastapi_framework() -> Framework:
     """FastAPI bare, with Starlette's CORSMiddleware, with cors_wsgi's (Starlette's keywords),
-    and with an empty ASGI middleware, each through ``app.add_middleware``."""
+    and with the two floor middlewares, each through ``app.add_middleware``."""
     from starlette.middleware.cors import CORSMiddleware as StarletteCORS
 
     from .bench_cors import bare_asgi_app
@@ -222,11 +279,13 @@ def fastapi_framework() -> Framework:
     bare = asgi_stack("FastAPI", fastapi_app(), "FastAPI", kinds)
     with_peer = fastapi_app(StarletteCORS, **STARLETTE_KWARGS)
     peer = asgi_stack("FastAPI + Starlette CORSMiddleware", with_peer, "FastAPI", kinds)
-    floor = asgi_stack("FastAPI + empty middleware", fastapi_app(PassThroughASGI), "FastAPI",
+    empty = asgi_stack("FastAPI + empty middleware", fastapi_app(PassThroughASGI), "FastAPI",
                        kinds)  # fmt: skip
+    vary = asgi_stack("FastAPI + Vary middleware", fastapi_app(VaryASGI), "FastAPI", kinds)
     framework = Framework(
-        "FastAPI", "Starlette's CORSMiddleware", "cors_wsgi.asgi.CORSMiddleware", bare, peer, floor
-    )
+        "FastAPI", "Starlette's CORSMiddleware", "cors_wsgi.asgi.CORSMiddleware", bare, peer, empty,
+        vary,
+    )  # fmt: skip
     dropin = importlib.import_module("cors_wsgi.asgi").CORSMiddleware
     try:
         # Starlette builds the middleware stack on the first request; a keyword the class does
@@ -257,15 +316,21 @@ def access_control(headers: list[tuple[str, str]]) -> dict[str, str]:
 def verify_framework(framework: Framework) -> None:
     """Raise unless the peer and the drop-in answer every kind as the policy says and alike
     (the same origin granted, with credentials, or nothing granted), and the bare view and the
-    empty layer send no CORS header and the same status."""
+    floor layers send no CORS header and the same status (the Vary layer its Vary)."""
     for kind in DROPIN_KINDS:
         status, headers = framework.bare.call(kind)
-        floor_status, floor_headers = framework.floor.call(kind)
-        if access_control(headers) or access_control(floor_headers) or floor_status != status:
-            raise AssertionError(
-                f"{framework.floor.name}, ({kind}): {floor_status} {floor_headers}, but the"
-                f" bare view answers {status} {headers}"
-            )
+        for floor, extra in ((framework.empty, []), (framework.vary, [VARY])):
+            floor_status, floor_headers = floor.call(kind)
+            varies = [(n.title(), v) for n, v in floor_headers if n.lower() == "vary"]
+            if (
+                access_control(headers)
+                or access_control(floor_headers)
+                or (floor_status != status or varies != extra)
+            ):
+                raise AssertionError(
+                    f"{floor.name}, ({kind}): {floor_status} {floor_headers}, but the bare"
+                    f" view answers {status} {headers}"
+                )
     stacks = [framework.peer] + ([framework.dropin] if framework.dropin else [])
     for stack in stacks:
         verify(stack, ORIGINS)
@@ -296,17 +361,16 @@ def verify_framework(framework: Framework) -> None:
 
 def report(framework: Framework, results: Results) -> list[str]:
     """Print the framework's table; return the kinds whose drop-in misses its target."""
-    peer, dropin, floor = framework.peer, framework.dropin, framework.floor
+    peer, dropin = framework.peer, framework.dropin
     print(f"\n{framework.name}: {framework.dropin_name} against {framework.peer_name}, overhead"
           " over the bare view in µs (median of the rounds); target: drop-in ÷ peer"
           f" ≤ {TARGET}\n")  # fmt: skip
     print("| kind | bare µs | peer | budget (1/5) | drop-in | drop-in ÷ peer | verdict"
-          " | empty layer | empty ÷ peer |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|")
+          " | empty layer | Vary layer | Vary layer ÷ peer |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     missed = []
     for kind in DROPIN_KINDS:
         theirs = results.overhead(peer, kind)
-        empty = results.overhead(floor, kind)
         cells = [
             f"({kind}) {KINDS[kind][0]}",
             f"{results.median(framework.bare.name, kind) * 1e6:.2f}",
@@ -326,8 +390,11 @@ def report(framework: Framework, results: Results) -> list[str]:
                 cells += [f"{ours * 1e6:.2f}", "-", "ok (≤ peer)" if ok else "OVER (> peer)"]
             if not ok:
                 missed.append(f"{framework.name} ({kind})")
-        floor_ratio = f"{results.ratio(floor, kind, peer, kind):.2f}" if theirs > 0 else "-"
-        cells += [f"{empty * 1e6:.2f}", floor_ratio]
+        empty, vary = (results.overhead(floor, kind) for floor in (framework.empty, framework.vary))
+        floor_ratio = (
+            f"{results.ratio(framework.vary, kind, peer, kind):.2f}" if theirs > 0 else "-"
+        )
+        cells += [f"{empty * 1e6:.2f}", f"{vary * 1e6:.2f}", floor_ratio]
         print("| " + " | ".join(cells) + " |")
     return missed
 
@@ -372,12 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         verify_framework(framework)
     print("verified: every stack sends the expected headers for every kind it is timed on,"
           " and each drop-in grants what its peer grants")  # fmt: skip
-    stacks = [
-        stack
-        for f in frameworks
-        for stack in (f.bare, f.peer, f.floor, f.dropin)
-        if stack is not None
-    ]
+    stacks = [stack for framework in frameworks for stack in framework.stacks()]
     # What the frameworks built is never garbage: frozen, a full collection does not walk it
     # and land its cost on whichever stack happens to trigger it.
     gc.collect()
