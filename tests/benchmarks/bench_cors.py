@@ -179,6 +179,16 @@ def wsgi_stack(name: str, app: Any, baseline: str, kinds: Iterable[str] = STATIC
     return Stack(name, baseline, call, loop, tuple(kinds))
 
 
+_loops: list[asyncio.AbstractEventLoop] = []
+
+
+def event_loop() -> asyncio.AbstractEventLoop:
+    """The one event loop every ASGI stack of the process runs on (as under one server)."""
+    if not _loops:
+        _loops.append(asyncio.new_event_loop())
+    return _loops[0]
+
+
 def asgi_stack(name: str, app: Any, baseline: str, kinds: Iterable[str] = PEER_KINDS) -> Stack:
     def scope_for(kind: str) -> dict[str, Any]:
         _, method, headers = KINDS[kind]
@@ -194,7 +204,7 @@ def asgi_stack(name: str, app: Any, baseline: str, kinds: Iterable[str] = PEER_K
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
-    loop_ = asyncio.new_event_loop()
+    loop_ = event_loop()
 
     def call(kind: str) -> tuple[str, list[tuple[str, str]]]:
         messages: list[dict[str, Any]] = []
