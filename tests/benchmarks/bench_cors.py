@@ -270,20 +270,27 @@ def peer_stacks(missing: list[str]) -> list[Stack]:
     except ImportError:
         missing.append("django / django-cors-headers")
     try:
+        from starlette.applications import Starlette
         from starlette.middleware import Middleware
         from starlette.middleware.cors import CORSMiddleware as StarletteCORS
+        from starlette.responses import PlainTextResponse
+        from starlette.routing import Route
 
+        async def index(request: Any) -> PlainTextResponse:
+            return PlainTextResponse("ok")
+
+        routes = [Route("/", index, methods=["GET", "POST", "OPTIONS"])]
         cors = Middleware(StarletteCORS, allow_origins=[ORIGIN], allow_methods=METHODS,
                           allow_headers=HEADERS, max_age=MAX_AGE)  # fmt: skip
-        stacks.append(asgi_stack("Starlette", starlette_app(), "Starlette"))
-        with_cors = starlette_app([cors])
+        stacks.append(asgi_stack("Starlette", Starlette(routes=routes), "Starlette"))
+        with_cors = Starlette(routes=routes, middleware=[cors])
         stacks.append(asgi_stack("Starlette + CORSMiddleware", with_cors, "Starlette"))
     except ImportError:
         missing.append("starlette")
     return stacks
 
 
-# -- the frameworks, bare: each with one view at "/" answering "ok" (also bench_dropins's) ----
+# -- Flask and Django, bare: one view at "/" answering "ok" (bench_dropins's too) --------------
 
 
 def flask_app(name: str, setup: Callable[[Any], Any] | None = None) -> Any:
@@ -322,19 +329,6 @@ def django_handler(middleware: list[str]) -> Any:
 
     with override_settings(MIDDLEWARE=middleware):
         return WSGIHandler()
-
-
-def starlette_app(middleware: Iterable[Any] = ()) -> Any:
-    """A Starlette app whose endpoint at "/" (GET, POST, OPTIONS) answers "ok"."""
-    from starlette.applications import Starlette
-    from starlette.responses import PlainTextResponse
-    from starlette.routing import Route
-
-    async def index(request: Any) -> PlainTextResponse:
-        return PlainTextResponse("ok")
-
-    routes = [Route("/", index, methods=["GET", "POST", "OPTIONS"])]
-    return Starlette(routes=routes, middleware=list(middleware))
 
 
 def django_urlpatterns() -> list[Any]:
