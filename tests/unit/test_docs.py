@@ -35,6 +35,7 @@ CI_CHECKS = [
     ".venv/bin/python .ci/check_package.py",
     ".venv/bin/python -m tests.benchmarks.bench_cors --quick",
     ".venv/bin/python -m tests.benchmarks.bench_gunicorn --quick",
+    ".venv/bin/python -m tests.benchmarks.bench_dropins --quick",
     ".venv/bin/sphinx-build -W --keep-going -q -b html docs docs/_build/html",
 ]
 
