@@ -44,6 +44,8 @@ PROBLEM_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "E026": "the application is of the wrong kind for this middleware (WSGI against ASGI)",
         "E027": "an async def allow_origin_func under the WSGI middleware",
         "E028": "an environment variable's value written as a JSON array or in quotes",
+        "E029": "an INI file that is not UTF-8 text or not valid INI (no section header, a "
+        "duplicate section or key)",
         "W001": "allow_origin_func decides origins at run time, which check cannot see",
         "W002": "no origin is allowed: every cross-origin read is blocked",
         "W003": "a method that is not upper case, so only a page writing it so matches",

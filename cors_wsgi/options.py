@@ -17,7 +17,9 @@ Regex safety is delegated to :mod:`._regex`, origin syntax to :mod:`.origins`.
 
 from __future__ import annotations
 
+import ast
 import configparser
+import contextlib
 import datetime
 import difflib
 import importlib
@@ -881,6 +883,20 @@ def option_params() -> str:
 # -- reading INI files, naming functions --------------------------------------------------------
 
 
+def ini_error(error: configparser.Error) -> str:
+    """configparser's complaint in one line, keeping the line number it names."""
+    if isinstance(error, configparser.MissingSectionHeaderError):
+        return f"line {error.lineno}: no [section] header before {error.line.strip()!r}"
+    if isinstance(error, configparser.ParsingError) and error.errors:
+        lineno, line = error.errors[0]  # configparser keeps the line's repr()
+        with contextlib.suppress(ValueError, SyntaxError):
+            line = str(ast.literal_eval(line))
+        return f"line {lineno}: cannot parse {line.strip()!r}"
+    first = str(error).splitlines()[0]  # duplicates: "While reading from 'f' [line  3]: ..."
+    found = re.match(r"While reading from .*? \[line\s+(\d+)\]: (.*)", first)
+    return f"line {found[1]}: {found[2]}" if found else first
+
+
 def read_ini(
     path: str | PathLike[str], paste_globals: Mapping[str, str] | None = None
 ) -> dict[str, dict[str, str]]:
@@ -896,8 +912,19 @@ def read_ini(
         interpolation that only PasteDeploy performs), or naming no value of *paste_globals*.
     """
     parser = configparser.ConfigParser(interpolation=None)
-    with open(path, encoding="utf-8") as file:
-        parser.read_file(file)
+    try:
+        # utf-8-sig: Notepad and PowerShell 5.1 start UTF-8 files with a byte-order mark
+        with open(path, encoding="utf-8-sig") as file:
+            parser.read_file(file)
+    except UnicodeDecodeError as error:
+        where = f"byte {error.start} (0x{error.object[error.start]:02x})"
+        raise ConfigError(
+            [Problem(os.fspath(path), where, "is not UTF-8 text; save the file as UTF-8", "E029")]
+        ) from error
+    except configparser.Error as error:
+        raise ConfigError(
+            [Problem(os.fspath(path), ini_error(error), "is not a valid INI file", "E029")]
+        ) from error
     sections = {
         name: {key: value for key, value in parser.items(name) if key != "use"}
         for name in parser.sections()
