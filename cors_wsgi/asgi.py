@@ -151,9 +151,11 @@ class CORSMiddleware(MiddlewareBase):
         async def cors_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.get("headers", ())
+                if headers.__class__ is not list:  # any iterable (the ASGI spec): read it once
+                    headers = list(headers)
                 for name, _ in headers:
                     if name not in keep_names:  # an owned name, Vary, or one not seen yet
-                        message["headers"] = merge_wire(list(headers), decision)
+                        message["headers"] = merge_wire(headers, decision)
                         break
                 else:
                     message["headers"] = [*headers, *extra]

@@ -10,6 +10,7 @@ import pytest
 
 from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy
 from cors_wsgi.asgi import CORSMiddleware as ASGICORSMiddleware
+from cors_wsgi.asgi import request_facts
 
 from ..support.asgi_apps import (
     Message,
@@ -42,6 +43,44 @@ def test_response_header_names_in_any_case_are_merged() -> None:
             ALLOWED
         ]
         assert exchange.header("Vary") == "Accept, Origin"
+
+
+@pytest.mark.parametrize(
+    ("app_headers", "expected"),
+    [
+        # names the middleware has not seen: the plain append
+        ([(b"x-new-one", b"1")], [(b"x-new-one", b"1")]),
+        # a Vary to merge and a name it keeps
+        (
+            [(b"vary", b"Accept"), (b"content-type", b"text/plain")],
+            [(b"vary", b"Accept, Origin"), (b"content-type", b"text/plain")],
+        ),
+    ],
+)
+@pytest.mark.parametrize("policy", [POLICY, {**POLICY, "expose_headers": ["x-new-one"]}])
+def test_response_headers_may_be_any_iterable(
+    app_headers: list[tuple[bytes, bytes]],
+    expected: list[tuple[bytes, bytes]],
+    policy: dict[str, Any],
+) -> None:
+    """The ASGI spec allows any iterable of pairs; a generator is read once, all of it kept."""
+
+    async def generating(scope: Scope, receive: Any, send: Any) -> None:
+        start = {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": (pair for pair in app_headers),
+        }
+        await send(start)
+        await send({"type": "http.response.body", "body": b""})
+
+    middleware = ASGICORSMiddleware(generating, policy)
+    for _ in range(2):  # the second time from the remembered spellings
+        exchange = run_async(call(middleware, http_scope("GET", "/", {"Origin": ALLOWED})))
+        headers = exchange.messages[0]["headers"]
+        for pair in expected:
+            assert pair in headers
+        assert (b"access-control-allow-origin", ALLOWED.encode()) in headers
 
 
 def test_headers_are_lower_case_byte_pairs_built_once() -> None:
@@ -80,6 +119,22 @@ def test_request_header_names_as_servers_send_them_and_duplicate_origins() -> No
     scope = http_scope("GET", "/", {"Origin": ALLOWED})
     scope["headers"].append((b"origin", EVIL.encode()))  # two Origins: no origin at all
     assert run_async(call(middleware, scope)).header("Access-Control-Allow-Origin") is None
+
+
+@pytest.mark.parametrize(
+    "name", [b"origin", b"host", b"sec-fetch-site", b"access-control-request-headers"]
+)
+def test_a_field_repeated_as_one_object_is_repeated(name: bytes) -> None:
+    """HTTP/2's HPACK hands a repeated field as the same bytes object twice (Hypercorn): still
+    two fields, joined as WSGI servers join them (two equal Origins are then invalid_origin)."""
+    value = b"https://app.example.com"
+    scope = http_scope("GET", "/", {})
+    scope["headers"] = [(n, v) for n, v in scope["headers"] if n != name]
+    scope["headers"] += [(name, value), (name, value)]  # one object, twice
+    assert request_facts(scope, "GET")[name] == value + b", " + value
+    if name == b"origin":  # and through the middleware's own (inlined) reading
+        middleware = ASGICORSMiddleware(RecordingASGIApp(), {**POLICY, "debug": True})
+        assert run_async(call(middleware, scope)).header("X-CORS-Reason") == "invalid_origin"
 
 
 class Failing:
