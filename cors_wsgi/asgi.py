@@ -238,9 +238,10 @@ def request_facts(scope: Scope, method: str) -> dict[Any, Any]:
     """The core's request facts for *scope* (see :mod:`cors_wsgi.core`): the headers as a dict by
     the lower-case byte names ASGI servers send (uvicorn, hypercorn, daphne; Starlette's Headers
     relies on it; a server that did not lower-case would make its requests look as if they had
-    no Origin: refused, never wrongly allowed), the method, the path (ASGI's path already holds
-    root_path: it is SCRIPT_NAME + PATH_INFO) and the scope itself, whose scheme and server are
-    read only to tell a same-origin request (:class:`~cors_wsgi.memo.FactKeys`)."""
+    no Origin: refused, never wrongly allowed), the method, the path (joined with the scope's
+    root_path when routing: :func:`~cors_wsgi.memo.request_path`) and the scope itself, whose
+    scheme and server are read only to tell a same-origin request
+    (:class:`~cors_wsgi.memo.FactKeys`)."""
     headers = scope["headers"]
     facts: dict[Any, Any] = dict(headers)
     if len(facts) != len(headers):  # a repeated name: join, as WSGI servers do

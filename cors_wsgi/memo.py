@@ -79,6 +79,19 @@ class FactKeys(NamedTuple):
     scope: str | None = None
 
 
+def request_path(facts: Mapping[Any, Any]) -> str:
+    """The path per-path policies match: WSGI's ``SCRIPT_NAME + PATH_INFO``; under ASGI the
+    public path, ``root_path + path`` unless ``path`` already starts with ``root_path``: servers
+    disagree on whether ``path`` holds it (uvicorn's does; Hypercorn's, Daphne's and Granian's
+    do not), and one configuration must govern the same URL on all of them."""
+    path: str = facts.get("PATH_INFO", "")
+    scope = facts.get("asgi.scope")
+    if scope is None:
+        return facts.get("SCRIPT_NAME", "") + path  # type: ignore[no-any-return]
+    root: str = scope.get("root_path", "")
+    return path if not root or path.startswith(root) else root + path
+
+
 #: A WSGI environ (PEP 3333, RFC 3875 names): the environ is the facts as it is.
 WSGI_KEYS: Final = FactKeys(
     "HTTP_ORIGIN",
