@@ -10,7 +10,8 @@ from websockets.sync.client import connect
 from websockets.typing import Origin
 
 from ..support.example_checks import ORIGIN, PREFLIGHT, check_example
-from ..support.servers import ASGI_SERVERS, keeps_connection_open, serve
+from ..support.root_path_app import ORIGIN as ROOT_PATH_ORIGIN
+from ..support.servers import ASGI_SERVERS, keeps_connection_open, request, serve
 
 EXAMPLES = ["fastapi_app", "starlette_app", "django_asgi", "plain_asgi"]
 
@@ -37,3 +38,27 @@ def test_websocket_handshake_from_an_allowed_origin_connects(server: str, exampl
         with connect(ws_url, open_timeout=10) as socket:  # no Origin: not a browser
             socket.send("pong")
             assert socket.recv(timeout=10) == "pong"
+
+
+#: How each server is told the root path it is mounted under.
+ROOT_PATH_OPTIONS = {
+    "uvicorn": ["--root-path", "/svc"],
+    "hypercorn": ["--root-path", "/svc"],
+    "daphne": ["--root-path", "/svc"],
+    "granian": ["--url-path-prefix", "/svc"],
+}
+
+
+@pytest.mark.parametrize("server", ASGI_SERVERS)
+def test_one_configuration_governs_the_public_path_on_every_server(server: str) -> None:
+    """Behind a proxy that strips /svc, the server gets /api/items: uvicorn puts the root path
+    in the scope's path, the others do not; the rules see /svc/api/items on all four, so CORS
+    and cross_origin_protection hold on every server."""
+    path = "/api/items"
+    with serve(server, "tests.support.root_path_app:app", options=ROOT_PATH_OPTIONS[server]) as url:
+        status, headers, _ = request(url, "GET", path, {"Origin": ROOT_PATH_ORIGIN})
+        assert (status, headers["Access-Control-Allow-Origin"]) == (200, ROOT_PATH_ORIGIN)
+        status, headers, _ = request(
+            url, "POST", path, {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+        )
+        assert status == 403, headers["X-CORS-Reason"]
