@@ -889,6 +889,12 @@ def smallest_fix(
     if reason == Reason.ORIGIN_CHECK_FAILED:
         name = describe_function(policy.allow_origin_func)
         return f"none in the policy: {name} failed for this origin (its ERROR log line says why)"
+    if reason == Reason.ORIGIN_CHECK_BUSY:
+        name = describe_function(policy.allow_origin_func)
+        return (
+            f"none in the policy: {name} had origin_func_concurrency calls in flight (its "
+            "WARNING log line says so); make it faster, or raise origin_func_concurrency"
+        )
     if reason == Reason.CROSS_ORIGIN_REQUEST_REFUSED:
         return (
             f"add {request.origin} to allow_origins, or turn cross_origin_protection off for "

@@ -59,6 +59,9 @@ class Reason(str, Enum):
     HEADER_NOT_ALLOWED = "header_not_allowed"
     #: ``allow_origin_func`` raised, or returned something other than True or False.
     ORIGIN_CHECK_FAILED = "origin_check_failed"
+    #: ``origin_func_concurrency`` calls of ``allow_origin_func`` were in flight: refused
+    #: without asking, so a hung backend cannot hold every worker.
+    ORIGIN_CHECK_BUSY = "origin_check_busy"
     #: ``cross_origin_protection``: a cross-origin write (POST, PUT, ...) from an origin the
     #: policy does not allow; answered 403 without calling the application.
     CROSS_ORIGIN_REQUEST_REFUSED = "cross_origin_request_refused"
@@ -81,6 +84,7 @@ REFUSALS: Final = frozenset(
         Reason.METHOD_NOT_ALLOWED,
         Reason.HEADER_NOT_ALLOWED,
         Reason.ORIGIN_CHECK_FAILED,
+        Reason.ORIGIN_CHECK_BUSY,
         Reason.CROSS_ORIGIN_REQUEST_REFUSED,
     }
 )

@@ -46,6 +46,8 @@ PROBLEM_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "E028": "an environment variable's value written as a JSON array or in quotes",
         "E029": "an INI file that is not UTF-8 text or not valid INI (no section header, a "
         "duplicate section or key)",
+        "E030": "origin_func_timeout is not a number of seconds > 0",
+        "E031": "origin_func_concurrency is not a whole number >= 1",
         "W001": "allow_origin_func decides origins at run time, which check cannot see",
         "W002": "no origin is allowed: every cross-origin read is blocked",
         "W003": "a method that is not upper case, so only a page writing it so matches",

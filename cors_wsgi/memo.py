@@ -160,17 +160,20 @@ class PolicyDecider:
         self.same_origin = rules.same_origin(policy)
         #: Under ``cross_origin_protection``, the answer to a refused write; None when off.
         self.refused_write = rules.refused_write(policy) if policy.cross_origin_protection else None
-        #: Refused by the function: a verdict of REFUSE or FAIL.
+        #: Refused by the function: a verdict of REFUSE, FAIL or BUSY.
         self._refused_by_func = {
             verdict: rules.by_function(policy, "https://x.invalid", verdict)
-            for verdict in (Verdict.REFUSE, Verdict.FAIL)
+            for verdict in (Verdict.REFUSE, Verdict.FAIL, Verdict.BUSY)
         }
         #: ``allow_origin_func`` with its remembered answers, and what asking it looks like.
         self.origin_func: OriginFunc | None = None
         self.pending: Decision | None = None
         if policy.allow_origin_func is not None:
             self.origin_func = OriginFunc(
-                policy.allow_origin_func, policy.origin_func_cache_seconds
+                policy.allow_origin_func,
+                policy.origin_func_cache_seconds,
+                policy.origin_func_timeout,
+                policy.origin_func_concurrency,
             )
             undecided = rules.by_function(policy, "https://x.invalid", None)
             self.pending = Decision(_PENDING, undecided.headers, ask=self.origin_func)

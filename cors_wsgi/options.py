@@ -96,6 +96,8 @@ _ANY_WITH_CREDENTIALS: Final = (
 DEFAULT_METHODS: Final = ("GET", "HEAD", "POST")
 DEFAULT_MAX_AGE: Final = 600
 DEFAULT_ORIGIN_FUNC_CACHE_SECONDS: Final = 60
+DEFAULT_ORIGIN_FUNC_TIMEOUT: Final = 2.0
+DEFAULT_ORIGIN_FUNC_CONCURRENCY: Final = 16
 
 #: Request headers every policy allows. They are CORS-safelisted names, but browsers still
 #: preflight them for values outside the safelist, e.g. ``Content-Type: application/json``.
@@ -292,6 +294,28 @@ def _parse_seconds(key: str, value: object, problems: list[Problem]) -> float:
         )
         return 0.0
     return seconds
+
+
+def _parse_timeout(key: str, value: object, problems: list[Problem]) -> float:
+    """A duration in seconds > 0 (a number, a numeric string, or a timedelta)."""
+    seconds = _parse_seconds(key, value, [])
+    if seconds > 0:
+        return seconds
+    problems.append(
+        Problem(key, value, "expected a number of seconds > 0 (a call may take at most this)",
+                "E030")
+    )  # fmt: skip
+    return DEFAULT_ORIGIN_FUNC_TIMEOUT
+
+
+def _parse_count(key: str, value: object, problems: list[Problem]) -> int:
+    """A whole number >= 1 (an int or a string of digits)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    problems.append(Problem(key, value, "expected a whole number >= 1", "E031"))
+    return 1
 
 
 def _parse_origin_func(key: str, value: object, problems: list[Problem]) -> OriginFunction | None:
@@ -524,6 +548,29 @@ class Options:
         doc="How long each answer of `allow_origin_func`, yes or no, is remembered per origin.",
         example="300",
         details="`0` asks on every request. A revoked origin is refused once its entry expires.",
+    )
+    origin_func_timeout: float = option(
+        DEFAULT_ORIGIN_FUNC_TIMEOUT,
+        _parse_timeout,
+        kind="seconds (number > 0)",
+        doc="How long a request waits for `allow_origin_func`'s answer.",
+        example="0.5",
+        details="A call that takes longer refuses the request (reason `origin_check_failed`, "
+        "logged at ERROR); its late answer is not used for that request, and is remembered "
+        "for later ones. The call is not interrupted (Python cannot stop a thread); it keeps "
+        "its place among `origin_func_concurrency` until it returns.",
+    )
+    origin_func_concurrency: int = option(
+        DEFAULT_ORIGIN_FUNC_CONCURRENCY,
+        _parse_count,
+        kind="whole number >= 1",
+        doc="How many calls of `allow_origin_func` may be in flight at once, per policy.",
+        example="4",
+        details="Concurrent requests from one origin share one call. Beyond the bound, a request "
+        "from an origin not already being asked about is refused at once (reason "
+        "`origin_check_busy`, logged at WARNING at most every 10 seconds), so a hung backend "
+        "cannot take every worker or thread with it. Plain functions run in threads of the "
+        "policy's own, never in the event loop's default executor.",
     )
     allow_methods: tuple[str, ...] | str = option(
         DEFAULT_METHODS,

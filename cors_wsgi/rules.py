@@ -153,6 +153,8 @@ def by_function(policy: Options, origin: str, verdict: Verdict | None) -> Decisi
         return allowed_actual(policy, origin)
     if verdict is Verdict.FAIL:
         return refused(policy, Reason.ORIGIN_CHECK_FAILED)
+    if verdict is Verdict.BUSY:
+        return refused(policy, Reason.ORIGIN_CHECK_BUSY)
     return refused(policy, Reason.ORIGIN_NOT_ALLOWED)
 
 

@@ -134,6 +134,8 @@ RAISING: dict[str, Callable[[Path], object]] = {
     "E027": lambda _: CORSMiddleware(lambda e, s: [], {"allow_origin_func": is_partner_async}),
     "E028": lambda _: CORSPolicy.from_env(environ={"CORS_ALLOW_ORIGINS": '["https://a.example"]'}),
     "E029": lambda tmp: CORSPolicy.from_ini(write(tmp, "[cors]\na = 1\na = 2\n")),
+    "E030": lambda _: CORSPolicy(origin_func_timeout=0),
+    "E031": lambda _: CORSPolicy(origin_func_concurrency="many"),
 }
 
 # One row per warning code: a valid [cors] section that draws it.
