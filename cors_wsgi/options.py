@@ -36,7 +36,9 @@ from ._http import DEBUG_HEADER, NORMALISED_METHODS
 from ._regex import ambiguous_repetition
 from .errors import ConfigError, Problem
 from .origins import (
+    ANY_PORT,
     OriginMatcher,
+    check_port_wildcard,
     check_subdomain_pattern,
     explain_bad_origin,
     is_serialized_origin,
@@ -159,6 +161,13 @@ def _parse_origins(key: str, value: object, problems: list[Problem]) -> tuple[st
     for entry in given:
         if entry == ANY:
             valid.append(entry)
+        elif entry.endswith(ANY_PORT):
+            try:
+                check_port_wildcard(entry)
+            except ValueError as error:
+                problems.append(Problem(key, entry, str(error), "E012"))
+            else:
+                valid.append(entry)
         elif "*" in entry:
             try:
                 check_subdomain_pattern(entry)
@@ -509,13 +518,14 @@ class Options:
     allow_origins: tuple[str, ...] = option(
         (),
         _parse_origins,
-        kind="list of origins, subdomain patterns, `null`, or `*`",
+        kind="list of origins, subdomain patterns (each may end in `:*`, any port), `null`, or `*`",
         doc="Origins whose pages may read responses; by default none may.",
         example="https://app.example.com https://*.example.org",
         details="Exact origins (`https://app.example.com`), subdomain patterns "
         "(`https://*.example.org`: one or more labels before `.example.org`, same scheme and "
-        "port), `null` (only when listed), or `*` for any origin. A string is split on commas "
-        "and whitespace.",
+        "port), either one with any port (`http://localhost:*`: that scheme and host on any "
+        "port, the default one included), `null` (only when listed), or `*` for any origin. A "
+        "string is split on commas and whitespace.",
     )
     allow_origin_regex: tuple[str | re.Pattern[str], ...] = option(
         (),
@@ -762,9 +772,16 @@ def _compile(options: Options) -> None:
     set_(options, "allow_any_origin", allow_any)
     set_(options, "varies_by_origin", not allow_any)
     exact = frozenset(o for o in origins if "*" not in o)
-    patterns = frozenset(o for o in origins if "*" in o and o != ANY)
+    wildcards = [o for o in origins if "*" in o and o != ANY]
+    patterns = frozenset(o for o in wildcards if not o.endswith(ANY_PORT))
+    any_port = [o.removesuffix(ANY_PORT) for o in wildcards if o.endswith(ANY_PORT)]
     regexes = tuple(_compiled(source) for source in options.allow_origin_regex)
-    set_(options, "matcher", OriginMatcher(allow_any, exact, patterns, regexes))
+    matcher = OriginMatcher(
+        allow_any, exact, patterns, regexes,
+        any_port=frozenset(o for o in any_port if "*" not in o),
+        patterns_any_port=frozenset(o for o in any_port if "*" in o),
+    )  # fmt: skip
+    set_(options, "matcher", matcher)
     methods, headers = options.allow_methods, options.allow_headers
     set_(options, "method_set", None if methods == ANY else frozenset(methods))
     listed = () if headers == ANY else headers
