@@ -13,7 +13,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final
 
 from .errors import Problem
-from .options import ANY, Options, describe_function, matches_unownable, public_suffix_under
+from .options import (
+    ANY,
+    GLUED_NAME_FIX,
+    Options,
+    describe_function,
+    matches_glued_name,
+    matches_unownable,
+    public_suffix_under,
+)
 
 __all__ = ["LOOPBACK_HOSTS", "WARNING_RULES", "nothing_allowed_anywhere", "policy_warnings"]
 
@@ -86,6 +94,15 @@ def _regex_too_broad(policy: Options) -> Iterator[Problem]:
                 f"{regex.pattern} matches origins nobody can own (such as {unowned}): as broad "
                 "as '*' (refused with credentials)",
                 "W005",
+            )
+        glued = None if unowned else matches_glued_name(regex)
+        if glued:
+            yield Problem(
+                "allow_origin_regex",
+                regex.pattern,
+                f"{regex.pattern} also matches {glued}, a site anyone can register (refused "
+                f"with credentials); {GLUED_NAME_FIX}",
+                "W013",
             )
         if UNESCAPED_DOT.search(regex.pattern):
             yield Problem(

@@ -68,6 +68,7 @@ __all__ = [
     "describe_function",
     "describe_options",
     "is_async_callable",
+    "matches_glued_name",
     "matches_unownable",
     "option",
     "option_params",
@@ -86,6 +87,11 @@ UNOWNABLE_ORIGINS: Final = (
     "http://cors-wsgi-probe.invalid",
     "https://a.b.cors-wsgi-probe.invalid",
     "https://cors-wsgi-probe.invalid:8443",
+)
+#: How to write a regex whose host ends in a name without letting other sites end in it too.
+GLUED_NAME_FIX: Final = (
+    "put an escaped dot before the name, as in https://([a-z0-9-]+\\.)*example\\.com "
+    "(or list https://example.com https://*.example.com in allow_origins)"
 )
 #: Why ``*`` (and anything as broad) cannot go with credentials; one wording for every key.
 _ANY_WITH_CREDENTIALS: Final = (
@@ -874,6 +880,16 @@ def _broad_origins_with_credentials(values: Mapping[str, Any]) -> Iterator[Probl
                 f"it {_ANY_WITH_CREDENTIALS}",
                 "E018",
             )
+            continue
+        glued = matches_glued_name(_compiled(source))
+        if glued:
+            yield Problem(
+                "allow_origin_regex",
+                source,
+                f"also matches {glued}, a site anyone can register, and with "
+                f"allow_credentials=true it could read users' data; {GLUED_NAME_FIX}",
+                "E032",
+            )
     for pattern in sorted(o for o in origins if "*" in o and o != ANY):
         suffix = public_suffix_under(pattern)
         if suffix:
@@ -1132,6 +1148,24 @@ def is_async_callable(func: object) -> bool:
 def matches_unownable(regex: re.Pattern[str]) -> str | None:
     """An origin nobody can own that *regex* allows, or None."""
     return next((o for o in UNOWNABLE_ORIGINS if regex.fullmatch(o)), None)
+
+
+#: A domain name written in a regex's source, dots escaped: ``example\.com``.
+_DOMAIN_IN_SOURCE: Final = re.compile(r"(?<![a-z0-9-])(?:[a-z0-9-]+\\\.)+[a-z0-9-]+")
+
+
+def matches_glued_name(regex: re.Pattern[str]) -> str | None:
+    r"""An origin *regex* allows whose host ends in a name the regex spells out, with no dot
+    before that name: ``https://.*example\.com`` allows ``https://evilexample.com``, a site
+    anyone can register. None when it allows no such origin (or spells out no name)."""
+    for found in _DOMAIN_IN_SOURCE.finditer(regex.pattern.lower()):
+        name = found[0].replace("\\.", ".")
+        for scheme in ("https", "http"):
+            for port in ("", ":8443", ":3000"):
+                origin = f"{scheme}://evil{name}{port}"
+                if regex.fullmatch(origin):
+                    return origin
+    return None
 
 
 def public_suffix_under(pattern: str) -> str | None:
