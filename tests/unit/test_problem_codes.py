@@ -136,7 +136,9 @@ RAISING: dict[str, Callable[[Path], object]] = {
     "E029": lambda tmp: CORSPolicy.from_ini(write(tmp, "[cors]\na = 1\na = 2\n")),
     "E030": lambda _: CORSPolicy(origin_func_timeout=0),
     "E031": lambda _: CORSPolicy(origin_func_concurrency="many"),
-    "E032": lambda _: CORSPolicy(allow_origin_regex=r"https://.*example\.com", allow_credentials=True),
+    "E032": lambda _: CORSPolicy(
+        allow_origin_regex=r"https://.*example\.com", allow_credentials=True
+    ),
 }
 
 # One row per warning code: a valid [cors] section that draws it.
