@@ -48,7 +48,7 @@ PROBLEM_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "duplicate section or key)",
         "E030": "origin_func_timeout is not a number of seconds > 0",
         "E031": "origin_func_concurrency is not a whole number >= 1",
-        "E032": "a regex matching hosts that end in a name it spells out without a dot before "
+        "E033": "a regex matching hosts that end in a name it spells out without a dot before "
         "it (https://evilexample.com), together with allow_credentials",
         "W001": "allow_origin_func decides origins at run time, which check cannot see",
         "W002": "no origin is allowed: every cross-origin read is blocked",
@@ -62,7 +62,7 @@ PROBLEM_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "W010": "the 'null' origin is allowed",
         "W011": "debug is on: X-CORS-Reason tells every caller what is refused",
         "W012": "no policy allows any origin at all: often an unset environment variable",
-        "W013": "a regex matching hosts that end in a name it spells out without a dot before "
+        "W014": "a regex matching hosts that end in a name it spells out without a dot before "
         "it (https://evilexample.com)",
     }
 )

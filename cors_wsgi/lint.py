@@ -102,7 +102,7 @@ def _regex_too_broad(policy: Options) -> Iterator[Problem]:
                 regex.pattern,
                 f"{regex.pattern} also matches {glued}, a site anyone can register (refused "
                 f"with credentials); {GLUED_NAME_FIX}",
-                "W013",
+                "W014",
             )
         if UNESCAPED_DOT.search(regex.pattern):
             yield Problem(

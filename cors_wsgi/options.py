@@ -888,7 +888,7 @@ def _broad_origins_with_credentials(values: Mapping[str, Any]) -> Iterator[Probl
                 source,
                 f"also matches {glued}, a site anyone can register, and with "
                 f"allow_credentials=true it could read users' data; {GLUED_NAME_FIX}",
-                "E032",
+                "E033",
             )
     for pattern in sorted(o for o in origins if "*" in o and o != ANY):
         suffix = public_suffix_under(pattern)
