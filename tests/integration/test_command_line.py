@@ -66,7 +66,7 @@ def test_malformed_file_is_a_problem_report_not_a_traceback(
         )
         assert result.returncode == 1, result  # a problem of the configuration (E029)
         assert "Traceback" not in result.stdout + result.stderr
-        assert "E029" in result.stdout
+        assert "E029" in result.stdout or command == "explain"  # explain lists no codes
         assert str(path) in result.stdout
 
 
