@@ -76,6 +76,8 @@ class CORSPolicy(Options):
         keep_app_cors_headers: bool | str = False,
         preflight_continue: bool | str = False,
         cross_origin_protection: bool | str = False,
+        allowed_hosts: Iterable[str] | str = (),
+        refuse_untrusted_origins: bool | str = False,
         debug: bool | str = False,
         **unknown: NoReturn,  # typos are type errors for mypy and ConfigError at run time
     ) -> None:
