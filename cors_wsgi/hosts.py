@@ -51,8 +51,10 @@ def parse_host(value: str, *, any_port: bool = False) -> HostPort | None:
     port = match["port"] or None  # "host:" is "host" (RFC 3986: the port may be empty)
     if port == ANY_PORT and not any_port:
         return None
-    if port not in (None, ANY_PORT) and int(port) > 65535:
-        return None
+    if port not in (None, ANY_PORT):
+        if int(port) > 65535:
+            return None
+        port = str(int(port))  # 08080 is 8080
     if match["ipv6"] is not None:
         canonical = serialize_ipv6(match["ipv6"])
         return None if canonical is None else (f"[{canonical}]", port)
@@ -127,6 +129,16 @@ class HostMatcher:
             ):
                 return True
         return False
+
+    def example(self) -> str:
+        """A ``Host`` value that matches an entry (``explain`` sends it by default)."""
+        if self.any_port:
+            return sorted(self.any_port)[0]
+        if self.exact:
+            host, port = sorted(self.exact, key=str)[0]
+            return host if port is None else f"{host}:{port}"
+        suffix, port = self.suffixes[0]
+        return f"www{suffix}" + ("" if port in (None, ANY_PORT) else f":{port}")
 
     def allows_host(self, value: str | None) -> bool:
         """True when a request's ``Host`` value matches an entry. A missing or malformed
