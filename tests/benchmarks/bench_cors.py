@@ -678,6 +678,42 @@ def protection_costs(rounds: int, target: float, old: Any = None) -> None:
             print(cells + "".join(f" {value:.2f} |" for value in then))
 
 
+GUARD_KINDS = ("a", "b", "d")
+
+
+def guard_costs(rounds: int, target: float) -> None:
+    """allowed_hosts and refuse_untrusted_origins per request through each middleware: the same
+    policy without and with them (a request without Origin, an allowed one, a refused one, which
+    the guards answer 403 without calling the application)."""
+    off = cors_wsgi_policy()
+    on = cors_wsgi_policy(allowed_hosts="api.example.com", refuse_untrusted_origins=True)
+    kinds = GUARD_KINDS
+    wsgi = [
+        wsgi_stack("bare", bare_app, "bare", kinds),
+        wsgi_stack("off", CORSMiddleware(bare_app, off), "bare", kinds),
+        wsgi_stack("on", CORSMiddleware(bare_app, on), "bare", kinds),
+    ]
+    asgi = [
+        asgi_stack("bare", bare_asgi_app, "bare", kinds),
+        asgi_stack("off", ASGICORSMiddleware(bare_asgi_app, off), "bare", kinds),
+        asgi_stack("on", ASGICORSMiddleware(bare_asgi_app, on), "bare", kinds),
+    ]
+    for label, stacks in (("WSGI", wsgi), ("ASGI", asgi)):
+        for kind in kinds:  # only the refused origin under the guards is answered 403
+            status = stacks[2].call(kind)[0]
+            if status.startswith("403") is not (kind == "d"):
+                raise AssertionError(f"guards {label} ({kind}): {status}")
+        results = run(stacks, rounds, target)
+        print(f"\nallowed_hosts + refuse_untrusted_origins ({label}, per request), overhead:\n")
+        print("| request | off µs | on µs | on - off µs |")
+        print("|---|---|---|---|")
+        for kind in kinds:
+            before, after = (results.overhead(stack, kind) * 1e6 for stack in stacks[1:])
+            answered = " (answered 403, app not called)" if kind == "d" else ""
+            print(f"| ({kind}) {KINDS[kind][0]}{answered} | {before:.2f} | {after:.2f} | "
+                  f"{after - before:+.2f} |")  # fmt: skip
+
+
 def cache_costs(target: float) -> None:
     """Decision cache: a repeated origin (hit) against ever-new origins (miss), per decision."""
     policy = CORSPolicy(allow_origins=["https://*.example.org", *(f"https://*.t{i}.example.org"
@@ -803,6 +839,7 @@ def main(argv: list[str] | None = None) -> int:
     scale(rounds, target)
     origin_func_costs(rounds, target)
     protection_costs(rounds, target, old)
+    guard_costs(rounds, target)
     streaming(args.quick)
     return 0
 
