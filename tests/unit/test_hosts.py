@@ -4,10 +4,13 @@ matched (case, trailing dot, IPv6 brackets, ports, subdomains, loopback)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cors_wsgi import CORSPolicy
+from cors_wsgi import CORSPolicy, rules
 from cors_wsgi.errors import ConfigError
 from cors_wsgi.hosts import HostMatcher, parse_host
+from cors_wsgi.memo import ASGI_KEYS, WSGI_KEYS, PolicyDecider, request_facts
 
 # entries, Host value, matched
 HOSTS = [
@@ -116,3 +119,43 @@ def test_parse_host_normalises() -> None:
     assert parse_host("Example.COM.:08080") == ("example.com", "8080")
     assert parse_host("[::FFFF:127.0.0.1]") == ("[::ffff:7f00:1]", None)
     assert parse_host("host:*") is None  # only entries take any port
+
+
+LOOPBACK_POLICY = CORSPolicy(
+    allowed_hosts="loopback, *.example.com:*", refuse_untrusted_origins=True
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    host=st.one_of(
+        st.text(max_size=40),
+        st.from_regex(
+            r"(\[[0-9a-fA-F:.]{0,20}\]|[A-Za-z0-9.\-_]{0,20})(:[0-9*]{0,6})?", fullmatch=True
+        ),
+    ),
+    origin=st.one_of(st.none(), st.sampled_from(["http://localhost:3000", "https://evil.example"])),
+)
+def test_any_host_is_decided_alike_by_the_rules_and_the_memo(host: str, origin: str | None) -> None:
+    """Whatever a client writes in Host: no exception, and the memo (text and bytes facts)
+    answers what the rules answer."""
+    host = host.encode("latin-1", "replace").decode("latin-1")  # what a server can hand over
+    expected = rules.decide(LOOPBACK_POLICY, rules.Request("GET", origin, host=host)).reason
+    facts = request_facts("GET", origin)
+    facts["HTTP_HOST"] = host
+    for keys, handed in ((WSGI_KEYS, facts), (ASGI_KEYS, as_bytes(facts))):
+        decider = PolicyDecider(LOOPBACK_POLICY, keys)
+        for _ in range(2):  # a miss, then a hit
+            decided = decider.decide(handed).reason
+            if expected == "same_origin" or decided == "same_origin":
+                continue  # the rules are given no server origin here
+            assert decided == expected, (host, origin)
+
+
+def as_bytes(facts: dict[str, str]) -> dict[object, object]:
+    converted: dict[object, object] = {"REQUEST_METHOD": facts["REQUEST_METHOD"], "PATH_INFO": "/"}
+    for key, value in facts.items():
+        if key.startswith("HTTP_"):
+            converted[key[5:].lower().replace("_", "-").encode()] = value.encode("latin-1")
+    converted["asgi.scope"] = {"scheme": "http", "server": ("127.0.0.1", 8000)}
+    return converted
