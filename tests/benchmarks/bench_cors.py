@@ -424,6 +424,12 @@ def load_baseline(package_dir: str) -> Any:
     return module
 
 
+def known_to(old: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """*options* without those the ``--baseline`` package does not have (options added since)."""
+    names = importlib.import_module("cors_wsgi_baseline.options").OPTION_NAMES
+    return {name: value for name, value in options.items() if name in names}
+
+
 def summary(stacks: list[Stack], results: Results) -> None:
     """The issue's table: overhead as a multiple of the hand-written minimum, kinds a, b, c."""
     reference = next(s for s in stacks if s.name == "hand-written minimum")
@@ -480,7 +486,7 @@ def asgi_stacks(missing: list[str], old: Any = None) -> list[Stack]:
         stacks.append(
             asgi_stack(
                 "cors_wsgi ASGI baseline",
-                old_asgi(bare_asgi_app, old.CORSPolicy(**options)),
+                old_asgi(bare_asgi_app, old.CORSPolicy(**known_to(old, options))),
                 "bare ASGI app",
                 ASGI_KINDS,
             )
@@ -488,7 +494,7 @@ def asgi_stacks(missing: list[str], old: Any = None) -> list[Stack]:
         stacks.append(
             asgi_stack(
                 "cors_wsgi ASGI baseline per-path",
-                old_asgi(bare_asgi_app, per_path(options)),
+                old_asgi(bare_asgi_app, per_path(known_to(old, options))),
                 "bare ASGI app",
                 PER_PATH_KINDS,
             )
@@ -655,7 +661,7 @@ def protection_costs(rounds: int, target: float, old: Any = None) -> None:
         asgi_stack("on", ASGICORSMiddleware(bare_asgi_app, on), "bare", kinds),
     ]
     if old is not None:
-        old_on = old.CORSPolicy(**on.options())
+        old_on = old.CORSPolicy(**known_to(old, on.options()))
         old_asgi = importlib.import_module("cors_wsgi_baseline.asgi").CORSMiddleware
         wsgi.append(wsgi_stack("on, baseline", old.CORSMiddleware(bare_app, old_on), "bare", kinds))
         asgi.append(asgi_stack("on, baseline", old_asgi(bare_asgi_app, old_on), "bare", kinds))
