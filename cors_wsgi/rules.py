@@ -146,8 +146,8 @@ def guard_origin(policy: Options, decision: Decision, request: Request) -> Decis
     ``Origin`` is present, not allowed by the policy (*decision* says) and not the server's
     own. The Model Context Protocol requires it of MCP servers: "Servers MUST validate the
     Origin header on all incoming connections to prevent DNS rebinding attacks. If the Origin
-    header is present and invalid, servers MUST respond with HTTP 403 Forbidden"
-    (https://modelcontextprotocol.io/specification/2025-11-25/basic/transports). CORS alone
+    header is present and invalid, servers MUST respond with HTTP 403 Forbidden" (https://
+    modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http). CORS alone
     lets the application run and only hides the answer, which does not protect a GET with
     side effects, an event stream or a WebSocket."""
     if (
