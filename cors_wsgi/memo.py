@@ -53,7 +53,8 @@ MAX_CACHED_REQUEST_HEADERS: Final = 1024
 SERVER_ORIGIN_CACHE_SIZE: Final = 64
 #: Distinct ``Host`` values whose ``allowed_hosts`` answer, and distinct origins whose
 #: "the server's own" answer, each guarded :class:`PolicyDecider` remembers (values longer than
-#: ``MAX_ORIGIN_LENGTH`` are never remembered): at most about 0.1 MB each.
+#: ``MAX_ORIGIN_LENGTH`` are never remembered). Measured at the bound with 300-character values
+#: (tracemalloc, CPython 3.11): about 0.1 MB each, text or bytes.
 GUARD_CACHE_SIZE: Final = 256
 
 Respond = Callable[..., Decision]
