@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._log import APP_ERROR, known_enabled, logger, sanitise
 from .core import MiddlewareBase, is_async_callable, wrong_kind_of_app
-from .decision import Action, encode_headers
+from .decision import GUARD_REFUSALS, Action, encode_headers
 from .memo import ASGI_KEYS
 from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, keep_names, merge_wire
 
@@ -65,7 +65,9 @@ class CORSMiddleware(MiddlewareBase):
       ``Origin`` the policy does not allow (the rule of an actual request) is refused by
       ``websocket.close`` before it is accepted (servers answer HTTP 403) and the application is
       not called. A handshake without ``Origin`` (not a browser) reaches the application. CORS
-      does not protect WebSockets; this guards against cross-site WebSocket hijacking.
+      does not protect WebSockets; this guards against cross-site WebSocket hijacking. Under a
+      policy with ``allowed_hosts`` or ``refuse_untrusted_origins``, every handshake is checked
+      by them (``check_websocket_origin`` or not) and refused the same way.
     * ``lifespan`` and any other scope: passed through untouched.
 
     For WSGI applications (Flask, Django's WSGI handler, ...) use ``cors_wsgi.CORSMiddleware``.
@@ -76,7 +78,14 @@ class CORSMiddleware(MiddlewareBase):
         fastapi_app.add_middleware(CORSMiddleware, policy={"allow_origins": "https://app.example.com"})
     """
 
-    __slots__ = ("_respond", "app", "check_websocket_origin", "decider", "handle_app_errors")
+    __slots__ = (
+        "_guard_websockets",
+        "_respond",
+        "app",
+        "check_websocket_origin",
+        "decider",
+        "handle_app_errors",
+    )
     FACT_KEYS = ASGI_KEYS
 
     def __init__(
@@ -105,7 +114,9 @@ class CORSMiddleware(MiddlewareBase):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # One coroutine per request: an extra await per request costs about 0.3 µs.
         if scope["type"] != "http":
-            if scope["type"] == "websocket" and self.check_websocket_origin:
+            if scope["type"] == "websocket" and (
+                self.check_websocket_origin or self._guard_websockets
+            ):
                 # A WebSocket handshake is a GET from an http(s) page.
                 await self._websocket(request_facts(scope, "GET"), scope, receive, send)
             else:
@@ -166,6 +177,14 @@ class CORSMiddleware(MiddlewareBase):
         else:
             await self.app(scope, receive, cors_send)
 
+    def _set_decider(self, config: Any) -> None:
+        super()._set_decider(config)
+        #: A policy guards hosts or origins: every WebSocket handshake is checked.
+        self._guard_websockets = any(
+            policy.host_matcher is not None or policy.refuse_untrusted_origins
+            for policy in self.decider.policies
+        )
+
     async def _call_app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.handle_app_errors:
             await self._call_answering_errors(scope, receive, send)
@@ -205,14 +224,19 @@ class CORSMiddleware(MiddlewareBase):
     async def _websocket(
         self, facts: dict[Any, Any], scope: Scope, receive: Receive, send: Send
     ) -> None:
-        """Refuse a handshake whose Origin the policy does not allow, as an actual request's."""
+        """Refuse a handshake that ``allowed_hosts`` or ``refuse_untrusted_origins`` refuses,
+        or (``check_websocket_origin``) whose Origin the policy does not allow, as an actual
+        request's."""
         decider = self.decider
         origin = facts.get(b"origin")
-        if origin is not None:
+        if origin is not None or self._guard_websockets:
             decision = decider.decide(facts)
             if decision.action is _ASK:
                 decision = await self._ask(decider, decision, facts)
-            if decision.refused:  # settled: a same-origin handshake is no refusal
+            # Settled: a same-origin handshake is no refusal.
+            if decision.reason in GUARD_REFUSALS or (
+                self.check_websocket_origin and origin is not None and decision.refused
+            ):
                 if logger.isEnabledFor(_DEBUG):
                     decider.log_refusal(decision, facts)
                 # Close before accepting: the server answers the handshake with HTTP 403.

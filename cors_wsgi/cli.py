@@ -116,6 +116,12 @@ def build_parser(prog: str = "python -m cors_wsgi") -> argparse.ArgumentParser:
     explain.add_argument(
         "--path", default=None, help="request path (default: /; required for per-path policies)"
     )
+    explain.add_argument(
+        "--host",
+        default=None,
+        help="the Host the requests carry, for allowed_hosts (default: one the policy allows; "
+        "a DNS-rebinding page's is the attacker's, such as rebind.example:8000)",
+    )
     explain.set_defaults(command=run_explain)
 
     probe = commands.add_parser("probe", help="send the preflight and request to a server")
@@ -361,9 +367,12 @@ def run_explain(args: argparse.Namespace, out: TextIO) -> int:
         patterns = ", ".join(pattern for pattern, _ in decider.path_policies())
         raise UsageError(f"{args.config} has per-path policies ({patterns}); give --path")
     path = args.path or "/"
+    policy = decider.policy_for_path(path)
+    request.host = args.host
+    if request.host is None and policy is not None and policy.host_matcher is not None:
+        request.host = policy.host_matcher.example()  # the question is the origin, not the host
     exchanges = explain_exchanges(asking(decider.decide), request, path)
     result = outcome(exchanges)
-    policy = decider.policy_for_path(path)
     last = exchanges[-1].decision
     fix = ""
     if not result.allowed and last is not None:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 from ._http import DEBUG_HEADER, NORMALISED_METHODS
 from ._regex import ambiguous_repetition
 from .errors import ConfigError, Problem
+from .hosts import LOOPBACK, HostMatcher, parse_entry
 from .origins import (
     ANY_PORT,
     OriginMatcher,
@@ -331,6 +332,24 @@ def _parse_count(key: str, value: object, problems: list[Problem]) -> int:
         return value
     problems.append(Problem(key, value, "expected a whole number >= 1", "E031"))
     return 1
+
+
+def _parse_hosts(key: str, value: object, problems: list[Problem]) -> tuple[str, ...]:
+    """``allowed_hosts`` entries, normalised (lower case, a trailing dot dropped); each that is
+    none of the forms is reported, naming itself and what to write, and left out."""
+    valid: list[str] = []
+    for entry in _split_list(key, value, problems):
+        if entry.lower() == LOOPBACK:
+            valid.append(LOOPBACK)
+            continue
+        parsed = parse_entry(entry)
+        if isinstance(parsed, str):
+            problems.append(Problem(key, entry, parsed, "E032"))
+            continue
+        host, port, subdomains = parsed
+        written = ("*." if subdomains else "") + host + (f":{port}" if port else "")
+        valid.append(written)
+    return tuple(dict.fromkeys(valid))
 
 
 def _parse_origin_func(key: str, value: object, problems: list[Problem]) -> OriginFunction | None:
@@ -679,6 +698,36 @@ class Options:
         "browsers) it has no `Origin` or one whose host and port are the request's `Host`. "
         "Reason `cross_origin_request_refused`.",
     )
+    allowed_hosts: tuple[str, ...] = option(
+        (),
+        _parse_hosts,
+        kind="list of `host`, `host:port`, `host:*`, `*.example.com`, or `loopback`",
+        doc="The `Host` values this server answers to; any other is refused (DNS rebinding).",
+        example="loopback",
+        details="Off when empty. `host` matches a `Host` without a port (browsers leave the "
+        "scheme's default port out), `host:port` that port, `host:*` any port, "
+        "`*.example.com` any name under `example.com` (not `example.com` itself; `:port` and "
+        "`:*` work there too), `loopback` `localhost`, `127.0.0.1` and `[::1]` on any port. "
+        "Compared in lower case, a trailing dot dropped, IPv6 addresses in brackets. Checked "
+        "on every request, every method and every WebSocket handshake, `Origin` or not: a "
+        "missing or malformed `Host` matches nothing. `X-Forwarded-Host` is never read. "
+        "Reason `host_not_allowed`. It also says which origins are the server's own for "
+        "`refuse_untrusted_origins`. A refused request is answered 403 before the "
+        "application runs.",
+    )
+    refuse_untrusted_origins: bool = option(
+        False,
+        _parse_bool,
+        kind="bool",
+        doc="Refuse any request from an origin neither allowed nor the server's own.",
+        example="true",
+        details="Answered 403 before the application runs, on every method: GET, server-sent "
+        "events, WebSocket handshakes and preflights included. A request without `Origin` "
+        "passes. With `allowed_hosts`, an origin is the "
+        "server's own when its host and port match `allowed_hosts`; without it, when it names "
+        "the request's `Host`, which a DNS-rebinding page controls (`check` warns). Required "
+        "of MCP servers by the Model Context Protocol. Reason `origin_refused`.",
+    )
     debug: bool = option(
         False,
         _parse_bool,
@@ -703,6 +752,8 @@ class Options:
     actual_extra: tuple[Header, ...] = field(init=False)
     preflight_extra: tuple[Header, ...] = field(init=False)
     preflight_vary: str = field(init=False)
+    #: ``allowed_hosts`` compiled; None when it is off.
+    host_matcher: HostMatcher | None = field(init=False)
 
     def __init__(self, given: Mapping[str, object] | None = None, /) -> None:
         given = {} if given is None else given
@@ -797,6 +848,8 @@ def _compile(options: Options) -> None:
     set_(options, "preflight_extra", _preflight_extra(options))
     pna = options.allow_private_network
     set_(options, "preflight_vary", PREFLIGHT_VARY_PNA if pna else PREFLIGHT_VARY)
+    hosts = options.allowed_hosts
+    set_(options, "host_matcher", HostMatcher(hosts) if hosts else None)
 
 
 def _actual_extra(options: Options) -> tuple[Header, ...]:

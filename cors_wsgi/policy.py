@@ -76,6 +76,8 @@ class CORSPolicy(Options):
         keep_app_cors_headers: bool | str = False,
         preflight_continue: bool | str = False,
         cross_origin_protection: bool | str = False,
+        allowed_hosts: Iterable[str] | str = (),
+        refuse_untrusted_origins: bool | str = False,
         debug: bool | str = False,
         **unknown: NoReturn,  # typos are type errors for mypy and ConfigError at run time
     ) -> None:
@@ -163,7 +165,9 @@ class CORSPolicy(Options):
             they matter (``Content-Type: application/json`` needs a preflight). Also read:
             ``Access-Control-Request-Method``, ``-Headers`` and ``-Private-Network``.
         :param request_origin: the server's own origin (``https://api.example.com``): a
-            request from it is ``same_origin``, not refused.
+            request from it is ``same_origin``, not refused. Its host is the request's
+            ``Host``, which ``allowed_hosts`` checks: without it, such a policy answers
+            ``host_not_allowed``.
         :returns: the :class:`Decision`: allowed or not, the reason code and the headers.
 
         Each call decides afresh, so ``allow_origin_func`` is asked on every call that needs it

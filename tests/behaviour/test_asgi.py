@@ -215,7 +215,7 @@ class WebSocketApp:
         await send({"type": "websocket.close", "code": 1000})
 
 
-def websocket(middleware: Any, origin: str | None) -> list[Message]:
+def websocket(middleware: Any, origin: str | None, host: str = "api.example.com") -> list[Message]:
     sent: list[Message] = []
 
     async def run() -> None:
@@ -225,7 +225,8 @@ def websocket(middleware: Any, origin: str | None) -> list[Message]:
         async def send(message: Message) -> None:
             sent.append(message)
 
-        scope = http_scope("GET", "/ws", {"Origin": origin} if origin else {}, scheme="wss")
+        headers = {"Origin": origin} if origin else {}
+        scope = http_scope("GET", "/ws", headers, scheme="wss", host=host)
         scope["type"] = "websocket"
         del scope["method"]
         await middleware(scope, receive, send)
@@ -251,6 +252,45 @@ def test_websocket_origin_check(origin: str | None, checked: bool, accepted: boo
     assert app.accepted == int(accepted)
     if not accepted:
         assert sent == [{"type": "websocket.close", "code": 1008}]  # before any accept
+
+
+GUARDED = {**POLICY, "allowed_hosts": "api.example.com", "refuse_untrusted_origins": True}
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "checked", "accepted"),
+    [
+        pytest.param(ALLOWED, "api.example.com", False, True, id="allowed origin"),
+        pytest.param("https://api.example.com", "api.example.com", False, True, id="own origin"),
+        pytest.param(None, "api.example.com", False, True, id="no Origin, allowed Host"),
+        pytest.param(None, "rebind.test", False, False, id="no Origin, other Host"),
+        pytest.param(
+            "http://rebind.test", "rebind.test", False, False, id="rebound page (host_not_allowed)"
+        ),
+        pytest.param(EVIL, "api.example.com", False, False, id="untrusted origin (origin_refused)"),
+        pytest.param(EVIL, "rebind.test", True, False, id="with check_websocket_origin too"),
+    ],
+)
+def test_websocket_handshakes_are_guarded(
+    origin: str | None, host: str, checked: bool, accepted: bool
+) -> None:
+    """allowed_hosts and refuse_untrusted_origins check every handshake, with or without
+    check_websocket_origin: refused by websocket.close before accept (HTTP 403)."""
+    app = WebSocketApp()
+    middleware = ASGICORSMiddleware(app, GUARDED, check_websocket_origin=checked)
+    sent = websocket(middleware, origin, host)
+    assert app.accepted == int(accepted)
+    if not accepted:
+        assert sent == [{"type": "websocket.close", "code": 1008}]  # before any accept
+
+
+def test_websocket_guard_follows_reconfigure() -> None:
+    app = WebSocketApp()
+    middleware = ASGICORSMiddleware(app, POLICY)
+    websocket(middleware, None, "rebind.test")
+    middleware.reconfigure(GUARDED)
+    websocket(middleware, None, "rebind.test")
+    assert app.accepted == 1
 
 
 class FastAPILike:

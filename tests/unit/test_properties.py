@@ -80,6 +80,7 @@ OPTION_VALUES: dict[str, st.SearchStrategy[Any]] = {
     ),
     "expose_headers": st.one_of(st.just("*"), st.lists(st.sampled_from(["X-Total"]))),
     "max_age": st.one_of(st.none(), st.integers(0, 100_000)),
+    "allowed_hosts": st.sampled_from(["", "loopback", "api.example.com:*", "*.example.com"]),
 }
 FLAG_VALUES = st.one_of(st.booleans(), st.sampled_from(["yes", "off"]))
 
