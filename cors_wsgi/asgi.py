@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._log import APP_ERROR, known_enabled, logger, sanitise
 from .core import MiddlewareBase, is_async_callable, wrong_kind_of_app
-from .decision import Action, encode_headers
+from .decision import GUARD_REFUSALS, Action, encode_headers
 from .memo import ASGI_KEYS
 from .response import ERROR_BODY, ERROR_HEADERS, ERROR_STATUS, keep_names, merge_wire
 
@@ -72,7 +72,9 @@ class CORSMiddleware(MiddlewareBase):
       ``Origin`` the policy does not allow (the rule of an actual request) is refused by
       ``websocket.close`` before it is accepted (servers answer HTTP 403) and the application is
       not called. A handshake without ``Origin`` (not a browser) reaches the application. CORS
-      does not protect WebSockets; this guards against cross-site WebSocket hijacking.
+      does not protect WebSockets; this guards against cross-site WebSocket hijacking. Under a
+      policy with ``allowed_hosts`` or ``refuse_untrusted_origins``, every handshake is checked
+      by them (``check_websocket_origin`` or not) and refused the same way.
     * ``lifespan`` and any other scope: passed through untouched.
 
     For WSGI applications (Flask, Django's WSGI handler, ...) use ``cors_wsgi.CORSMiddleware``.
@@ -84,7 +86,14 @@ class CORSMiddleware(MiddlewareBase):
         fastapi_app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"])
     """
 
-    __slots__ = ("_respond", "app", "check_websocket_origin", "decider", "handle_app_errors")
+    __slots__ = (
+        "_guard_websockets",
+        "_respond",
+        "app",
+        "check_websocket_origin",
+        "decider",
+        "handle_app_errors",
+    )
     FACT_KEYS = ASGI_KEYS
 
     def __init__(
@@ -114,7 +123,9 @@ class CORSMiddleware(MiddlewareBase):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # One coroutine per request: an extra await per request costs about 0.3 µs.
         if scope["type"] != "http":
-            if scope["type"] == "websocket" and self.check_websocket_origin:
+            if scope["type"] == "websocket" and (
+                self.check_websocket_origin or self._guard_websockets
+            ):
                 # A WebSocket handshake is a GET from an http(s) page.
                 await self._websocket(request_facts(scope, "GET"), scope, receive, send)
             else:
@@ -160,9 +171,11 @@ class CORSMiddleware(MiddlewareBase):
         async def cors_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.get("headers", ())
+                if headers.__class__ is not list:  # any iterable (the ASGI spec): read it once
+                    headers = list(headers)
                 for name, _ in headers:
                     if name not in keep_names:  # an owned name, Vary, or one not seen yet
-                        message["headers"] = merge_wire(list(headers), decision)
+                        message["headers"] = merge_wire(headers, decision)
                         break
                 else:
                     message["headers"] = [*headers, *extra]
@@ -172,6 +185,14 @@ class CORSMiddleware(MiddlewareBase):
             await self._call_answering_errors(scope, receive, cors_send)
         else:
             await self.app(scope, receive, cors_send)
+
+    def _set_decider(self, config: Any) -> None:
+        super()._set_decider(config)
+        #: A policy guards hosts or origins: every WebSocket handshake is checked.
+        self._guard_websockets = any(
+            policy.host_matcher is not None or policy.refuse_untrusted_origins
+            for policy in self.decider.policies
+        )
 
     async def _call_app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.handle_app_errors:
@@ -212,14 +233,19 @@ class CORSMiddleware(MiddlewareBase):
     async def _websocket(
         self, facts: dict[Any, Any], scope: Scope, receive: Receive, send: Send
     ) -> None:
-        """Refuse a handshake whose Origin the policy does not allow, as an actual request's."""
+        """Refuse a handshake that ``allowed_hosts`` or ``refuse_untrusted_origins`` refuses,
+        or (``check_websocket_origin``) whose Origin the policy does not allow, as an actual
+        request's."""
         decider = self.decider
         origin = facts.get(b"origin")
-        if origin is not None:
+        if origin is not None or self._guard_websockets:
             decision = decider.decide(facts)
             if decision.action is _ASK:
                 decision = await self._ask(decider, decision, facts)
-            if decision.refused:  # settled: a same-origin handshake is no refusal
+            # Settled: a same-origin handshake is no refusal.
+            if decision.reason in GUARD_REFUSALS or (
+                self.check_websocket_origin and origin is not None and decision.refused
+            ):
                 if logger.isEnabledFor(_DEBUG):
                     decider.log_refusal(decision, facts)
                 # Close before accepting: the server answers the handshake with HTTP 403.
@@ -245,9 +271,10 @@ def request_facts(scope: Scope, method: str) -> dict[Any, Any]:
     """The core's request facts for *scope* (see :mod:`cors_wsgi.core`): the headers as a dict by
     the lower-case byte names ASGI servers send (uvicorn, hypercorn, daphne; Starlette's Headers
     relies on it; a server that did not lower-case would make its requests look as if they had
-    no Origin: refused, never wrongly allowed), the method, the path (ASGI's path already holds
-    root_path: it is SCRIPT_NAME + PATH_INFO) and the scope itself, whose scheme and server are
-    read only to tell a same-origin request (:class:`~cors_wsgi.memo.FactKeys`)."""
+    no Origin: refused, never wrongly allowed), the method, the path (joined with the scope's
+    root_path when routing: :func:`~cors_wsgi.memo.request_path`) and the scope itself, whose
+    scheme and server are read only to tell a same-origin request
+    (:class:`~cors_wsgi.memo.FactKeys`)."""
     headers = scope["headers"]
     facts: dict[Any, Any] = dict(headers)
     if len(facts) != len(headers):  # a repeated name: join, as WSGI servers do

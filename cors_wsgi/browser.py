@@ -48,9 +48,12 @@ __all__ = [
     "ASSUMED_FETCH_SITE",
     "DIFFERENCES",
     "ENGINES",
+    "GUARD_CHECKS",
     "MAX_SAFELISTED_TOTAL",
     "MAX_SAFELISTED_VALUE",
     "NORMALISED_METHODS",
+    "REFUSED_HOST",
+    "REFUSED_ORIGIN",
     "REFUSED_WRITE",
     "SAFELISTED_CONTENT_TYPES",
     "SAFELISTED_HEADER_NAMES",
@@ -654,6 +657,26 @@ REFUSED_WRITE: Final = Check(
     "the server refused the request (403) before the application ran: cross_origin_protection "
     "lets only origins the policy allows write from another site",
 )
+#: The check an exchange fails when allowed_hosts refused it.
+REFUSED_HOST: Final = Check(
+    "allowed host",
+    False,
+    "the server refused the request (403) before the application ran: allowed_hosts does not "
+    "list the host the page reached it by (a DNS-rebinding page reaches it by the attacker's)",
+)
+#: The check an exchange fails when refuse_untrusted_origins refused it.
+REFUSED_ORIGIN: Final = Check(
+    "trusted origin",
+    False,
+    "the server refused the request (403) before the application ran: refuse_untrusted_origins "
+    "refuses, on every method, each origin the policy neither allows nor counts as its own",
+)
+#: The failed check of each refusal the middleware answers itself, by reason code.
+GUARD_CHECKS: Final[dict[str, Check]] = {
+    Reason.CROSS_ORIGIN_REQUEST_REFUSED: REFUSED_WRITE,
+    Reason.HOST_NOT_ALLOWED: REFUSED_HOST,
+    Reason.ORIGIN_REFUSED: REFUSED_ORIGIN,
+}
 
 
 # -- explain and probe ----------------------------------------------------------------------------
@@ -719,15 +742,20 @@ class BrowserRequest:
     #: The page is on the server's own origin: no preflight, no CORS check.
     same_origin: bool = False
 
-    def actual_checks(self, headers: list[tuple[str, str]], *, refused_write: bool) -> list[Check]:
+    #: The ``Host`` the requests carry (explain: None sends one the policy allows).
+    host: str | None = None
+
+    def actual_checks(self, headers: list[tuple[str, str]], *, refused_by: str) -> list[Check]:
         """The browser's checks of the actual request's response: none from the server's own
-        origin; the failed write when cross_origin_protection refused it."""
+        origin; the failed one of :data:`GUARD_CHECKS` when *refused_by* (a reason code) says
+        the middleware answered 403 itself."""
         checks = []
         if not self.same_origin:
             checks = check_allow_origin(
                 self.origin, self.credentials, lowered(headers), preflight=False
             )
-        return [*checks, REFUSED_WRITE] if refused_write else checks
+        guard = GUARD_CHECKS.get(refused_by)
+        return [*checks, guard] if guard is not None else checks
 
     def site_headers(self) -> dict[str, str]:
         return {"Sec-Fetch-Site": self.fetch_site} if self.fetch_site else {}
@@ -773,9 +801,10 @@ def explain_exchanges(decide: Decide, request: BrowserRequest, path: str) -> lis
     the status and headers the middleware gives it and the browser's checks; the browser stops
     after a failed preflight. Each exchange carries its decision."""
     exchanges: list[Exchange] = []
+    host = {} if request.host is None else {"HTTP_HOST": request.host}
     if request.preflight_reasons:
         decision = decide(
-            request_facts("OPTIONS", request.origin, request.preflight_headers(), path)
+            request_facts("OPTIONS", request.origin, request.preflight_headers(), path) | host
         )
         status = 200 if decision.allowed else 403
         if decision.reason == Reason.NO_POLICY_FOR_PATH:
@@ -792,17 +821,16 @@ def explain_exchanges(decide: Decide, request: BrowserRequest, path: str) -> lis
         if not exchange.passed:
             return exchanges
     facts = request_facts(request.method, request.sent_origin, request.site_headers(), path)
-    decision = decide(facts)
-    if request.same_origin:
+    decision = decide(facts | host)
+    if request.same_origin and decision.reason not in GUARD_CHECKS:
         decision = as_same_origin(decision)
-    # Refused by cross_origin_protection: the middleware answers, the app never runs.
+    # Refused by a guard (cross_origin_protection, allowed_hosts, refuse_untrusted_origins):
+    # the middleware answers, the app never runs.
     status = decision.answer_code if decision.action is Action.ANSWER else 200
     exchange = Exchange(
         f"{request.method} {path}", status, list(decision.headers), decision=decision
     )
-    exchange.checks = request.actual_checks(
-        exchange.headers, refused_write=decision.reason == Reason.CROSS_ORIGIN_REQUEST_REFUSED
-    )
+    exchange.checks = request.actual_checks(exchange.headers, refused_by=decision.reason)
     exchange.reason = decision.reason
     exchanges.append(exchange)
     return exchanges
@@ -830,9 +858,7 @@ def probe_exchanges(
     status, headers = send(request.method, request.actual_headers())
     exchange = Exchange(f"{request.method} {path}", status, headers)
     exchange.reason = lowered(headers).get(debug_header, "")
-    exchange.checks = request.actual_checks(
-        headers, refused_write=exchange.reason.startswith(Reason.CROSS_ORIGIN_REQUEST_REFUSED)
-    )
+    exchange.checks = request.actual_checks(headers, refused_by=exchange.reason.split(" ")[0])
     exchanges.append(exchange)
     return exchanges
 
@@ -889,6 +915,22 @@ def smallest_fix(
     if reason == Reason.ORIGIN_CHECK_FAILED:
         name = describe_function(policy.allow_origin_func)
         return f"none in the policy: {name} failed for this origin (its ERROR log line says why)"
+    if reason == Reason.ORIGIN_CHECK_BUSY:
+        name = describe_function(policy.allow_origin_func)
+        return (
+            f"none in the policy: {name} had origin_func_concurrency calls in flight (its "
+            "WARNING log line says so); make it faster, or raise origin_func_concurrency"
+        )
+    if reason == Reason.HOST_NOT_ALLOWED:
+        return (
+            f"add {request.host or 'the host the page reaches the server by'} to allowed_hosts, "
+            "if it is a name this server is really reached by (a DNS-rebinding page's is not)"
+        )
+    if reason == Reason.ORIGIN_REFUSED:
+        return (
+            f"add {request.origin} to allow_origins, or (a page of the server's own) its host "
+            "and port to allowed_hosts: refuse_untrusted_origins refuses every other origin"
+        )
     if reason == Reason.CROSS_ORIGIN_REQUEST_REFUSED:
         return (
             f"add {request.origin} to allow_origins, or turn cross_origin_protection off for "
@@ -968,6 +1010,10 @@ def server_fix(reason: str, origin: str) -> str:
         Reason.HEADER_NOT_ALLOWED: f"add {detail} to the server's allow_headers",
         Reason.CROSS_ORIGIN_REQUEST_REFUSED: f"add {origin} to the server's allow_origins, "
         "or turn cross_origin_protection off for this path",
+        Reason.HOST_NOT_ALLOWED: "add the URL's host to the server's allowed_hosts, if the "
+        "server is really reached by that name",
+        Reason.ORIGIN_REFUSED: f"add {origin} to the server's allow_origins "
+        "(refuse_untrusted_origins refuses every other origin before the application)",
     }
     found = next((fix for known, fix in fixes.items() if known == code), "")
     return f"{found} (the server refused it: {reason})" if found else ""

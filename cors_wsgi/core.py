@@ -5,10 +5,11 @@ ASGI, no I/O.
 The WSGI middleware, the ASGI middleware, ``evaluate()``, the command line and the fuzz target
 all decide through it, so a request gets the same reason wherever it is asked about.
 
-**Request facts** are a mapping: ``REQUEST_METHOD``, ``SCRIPT_NAME`` + ``PATH_INFO`` (the path),
-``wsgi.url_scheme``, and the request headers the core reads under the adapter's names (see
-:class:`~cors_wsgi.memo.FactKeys`): a WSGI environ as it is, or for ASGI the scope's headers as
-a dict of bytes. Only what a decision needs is read, and only when it needs it.
+**Request facts** are a mapping: ``REQUEST_METHOD``, the path
+(:func:`~cors_wsgi.memo.request_path`), ``wsgi.url_scheme``, and the request headers the core
+reads under the adapter's names (see :class:`~cors_wsgi.memo.FactKeys`): a WSGI environ as it
+is, or for ASGI the scope's headers as a dict of bytes. Only what a decision needs is read, and
+only when it needs it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .browser import asking, simulate
 from .decision import Decision, Reason
 from .errors import ConfigError, Problem
 from .lint import nothing_allowed_anywhere
-from .memo import WSGI_KEYS, FactKeys, PolicyDecider, Respond, request_facts
+from .memo import WSGI_KEYS, FactKeys, PolicyDecider, Respond, request_facts, request_path
 from .migrate import from_starlette
 from .options import is_async_callable
 from .origin_func import Verdict
@@ -106,7 +107,7 @@ class Decider:
         remembered, route_of = self._route_memo.get, self._route_of
 
         def respond(facts: Mapping[Any, Any], verdict: Verdict | None = None) -> Decision:
-            path = facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", "")
+            path = request_path(facts)
             decider = remembered(path, _NO_ROUTE)
             if decider is _NO_ROUTE:
                 decider = route_of(path)
@@ -128,7 +129,7 @@ class Decider:
     def _decider_for(self, facts: Mapping[Any, Any]) -> PolicyDecider | None:
         if self._only is not None:
             return self._only
-        path = facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", "")
+        path = request_path(facts)
         found = self._route_memo.get(path, _NO_ROUTE)
         return self._route_of(path) if found is _NO_ROUTE else found
 
@@ -160,7 +161,7 @@ class Decider:
         request is never logged as refused. Callers test ``logger.isEnabledFor(DEBUG)`` first."""
         decision = self.settle(decision, facts)
         if decision.refused or decision.reason is Reason.NO_POLICY_FOR_PATH:
-            path = facts.get("SCRIPT_NAME", "") + facts.get("PATH_INFO", "")
+            path = request_path(facts)
             origin = facts.get(self._keys.origin, "")
             log_refusal(decision.reason, decision.detail, facts["REQUEST_METHOD"], path, origin)
 

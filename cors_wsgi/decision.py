@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEBUG_HEADER",
     "EMPTY_BODY",
+    "GUARD_REFUSALS",
     "REFUSALS",
     "VARY_ORIGIN",
     "Action",
@@ -59,9 +60,18 @@ class Reason(str, Enum):
     HEADER_NOT_ALLOWED = "header_not_allowed"
     #: ``allow_origin_func`` raised, or returned something other than True or False.
     ORIGIN_CHECK_FAILED = "origin_check_failed"
+    #: ``origin_func_concurrency`` calls of ``allow_origin_func`` were in flight: refused
+    #: without asking, so a hung backend cannot hold every worker.
+    ORIGIN_CHECK_BUSY = "origin_check_busy"
     #: ``cross_origin_protection``: a cross-origin write (POST, PUT, ...) from an origin the
     #: policy does not allow; answered 403 without calling the application.
     CROSS_ORIGIN_REQUEST_REFUSED = "cross_origin_request_refused"
+    #: ``allowed_hosts``: the request's ``Host`` matches no entry (a DNS-rebinding page's
+    #: requests carry the attacker's name); answered 403 without calling the application.
+    HOST_NOT_ALLOWED = "host_not_allowed"
+    #: ``refuse_untrusted_origins``: ``Origin`` is present and neither allowed by the policy
+    #: nor the server's own; answered 403 without calling the application, on any method.
+    ORIGIN_REFUSED = "origin_refused"
     #: Never an answer: ``allow_origin_func`` must be asked first (``Action.ASK``); the adapter
     #: asks it and decides again with its verdict.
     ORIGIN_FUNC_PENDING = "origin_func_pending"
@@ -81,8 +91,15 @@ REFUSALS: Final = frozenset(
         Reason.METHOD_NOT_ALLOWED,
         Reason.HEADER_NOT_ALLOWED,
         Reason.ORIGIN_CHECK_FAILED,
+        Reason.ORIGIN_CHECK_BUSY,
         Reason.CROSS_ORIGIN_REQUEST_REFUSED,
+        Reason.HOST_NOT_ALLOWED,
+        Reason.ORIGIN_REFUSED,
     }
+)
+#: Refusals answered 403 here whatever the method: the application never runs.
+GUARD_REFUSALS: Final = frozenset(
+    {Reason.CROSS_ORIGIN_REQUEST_REFUSED, Reason.HOST_NOT_ALLOWED, Reason.ORIGIN_REFUSED}
 )
 
 
@@ -96,7 +113,8 @@ class Action(Enum):
     #: ``Access-Control-Expose-Headers`` (``expose_headers="*"`` with credentials).
     MERGE = "merge"
     #: Answer here without calling the application: ``answer_status`` and ``answer_headers``,
-    #: empty body (an allowed or refused preflight, a write refused by cross_origin_protection).
+    #: empty body (an allowed or refused preflight, a write refused by cross_origin_protection,
+    #: a request refused by allowed_hosts or refuse_untrusted_origins).
     ANSWER = "answer"
     #: Call the application untouched: no policy governs the path.
     PASS = "pass"
@@ -158,9 +176,7 @@ class Decision:
             action = Action.PASS
         elif self.ask is not None:
             action = Action.ASK
-        elif (self.preflight and not self.preflight_continue) or (
-            self.reason is Reason.CROSS_ORIGIN_REQUEST_REFUSED
-        ):
+        elif (self.preflight and not self.preflight_continue) or self.reason in GUARD_REFUSALS:
             action = Action.ANSWER
         elif self.expose_response_headers:
             action = Action.MERGE

@@ -44,6 +44,14 @@ PROBLEM_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "E026": "the application is of the wrong kind for this middleware (WSGI against ASGI)",
         "E027": "an async def allow_origin_func under the WSGI middleware",
         "E028": "an environment variable's value written as a JSON array or in quotes",
+        "E029": "an INI file that is not UTF-8 text or not valid INI (no section header, a "
+        "duplicate section or key)",
+        "E030": "origin_func_timeout is not a number of seconds > 0",
+        "E031": "origin_func_concurrency is not a whole number >= 1",
+        "E032": "an allowed_hosts entry that is not host, host:port, host:*, *.example.com or "
+        "loopback",
+        "E033": "a regex matching hosts that end in a name it spells out without a dot before "
+        "it (https://evilexample.com), together with allow_credentials",
         "W001": "allow_origin_func decides origins at run time, which check cannot see",
         "W002": "no origin is allowed: every cross-origin read is blocked",
         "W003": "a method that is not upper case, so only a page writing it so matches",
@@ -56,6 +64,10 @@ PROBLEM_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "W010": "the 'null' origin is allowed",
         "W011": "debug is on: X-CORS-Reason tells every caller what is refused",
         "W012": "no policy allows any origin at all: often an unset environment variable",
+        "W013": "refuse_untrusted_origins without allowed_hosts: a DNS-rebinding page looks "
+        "same-origin",
+        "W014": "a regex matching hosts that end in a name it spells out without a dot before "
+        "it (https://evilexample.com)",
     }
 )
 

@@ -13,7 +13,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final
 
 from .errors import Problem
-from .options import ANY, Options, describe_function, matches_unownable, public_suffix_under
+from .options import (
+    ANY,
+    GLUED_NAME_FIX,
+    Options,
+    describe_function,
+    matches_glued_name,
+    matches_unownable,
+    public_suffix_under,
+)
 
 __all__ = ["LOOPBACK_HOSTS", "WARNING_RULES", "nothing_allowed_anywhere", "policy_warnings"]
 
@@ -39,7 +47,7 @@ def _origin_func_unchecked(policy: Options) -> Iterator[Problem]:
 
 
 def _nothing_allowed(policy: Options) -> Iterator[Problem]:
-    if not (policy.allow_origins or policy.allow_origin_regex):
+    if not (policy.allow_origins or policy.allow_origin_regex or _guards(policy)):
         yield Problem(
             "allow_origins",
             (),
@@ -86,6 +94,15 @@ def _regex_too_broad(policy: Options) -> Iterator[Problem]:
                 f"{regex.pattern} matches origins nobody can own (such as {unowned}): as broad "
                 "as '*' (refused with credentials)",
                 "W005",
+            )
+        glued = None if unowned else matches_glued_name(regex)
+        if glued:
+            yield Problem(
+                "allow_origin_regex",
+                regex.pattern,
+                f"{regex.pattern} also matches {glued}, a site anyone can register (refused "
+                f"with credentials); {GLUED_NAME_FIX}",
+                "W014",
             )
         if UNESCAPED_DOT.search(regex.pattern):
             yield Problem(
@@ -147,6 +164,20 @@ def _null_allowed(policy: Options) -> Iterator[Problem]:
         )
 
 
+def _untrusted_origins_without_hosts(policy: Options) -> Iterator[Problem]:
+    """A DNS-rebinding page's ``Origin`` and ``Host`` both name the attacker's host, so
+    without ``allowed_hosts`` its requests look same-origin and pass."""
+    if policy.refuse_untrusted_origins and policy.host_matcher is None:
+        yield Problem(
+            "refuse_untrusted_origins",
+            True,
+            "on without allowed_hosts: a DNS-rebinding page's Origin names the request's Host, "
+            "so it passes as the server's own; list the server's names in allowed_hosts "
+            "(allowed_hosts = loopback for a local server)",
+            "W013",
+        )
+
+
 def _debug_on(policy: Options) -> Iterator[Problem]:
     if policy.debug:
         yield Problem("debug", True, "on: X-CORS-Reason tells every caller what is refused", "W011")
@@ -163,6 +194,7 @@ WARNING_RULES: Final[tuple[Callable[[Options], Iterable[Problem]], ...]] = (
     _max_age_above_caps,
     _protection_trusting_everyone,
     _null_allowed,
+    _untrusted_origins_without_hosts,
     _debug_on,
 )
 
@@ -172,8 +204,19 @@ def policy_warnings(policy: Options) -> list[Problem]:
     return [warning for rule in WARNING_RULES for warning in rule(policy)]
 
 
+def _guards(policy: Options) -> bool:
+    """A policy guarding a (local) server against other hosts and origins: allowing no
+    origin is then deliberate."""
+    return bool(policy.allowed_hosts) or policy.refuse_untrusted_origins
+
+
 def _allows_nothing(policy: Options) -> bool:
-    return not (policy.allow_origins or policy.allow_origin_regex or policy.allow_origin_func)
+    return not (
+        policy.allow_origins
+        or policy.allow_origin_regex
+        or policy.allow_origin_func
+        or _guards(policy)
+    )
 
 
 def nothing_allowed_anywhere(paths: Sequence[tuple[str, Options]]) -> Problem | None:

@@ -17,7 +17,9 @@ Regex safety is delegated to :mod:`._regex`, origin syntax to :mod:`.origins`.
 
 from __future__ import annotations
 
+import ast
 import configparser
+import contextlib
 import datetime
 import difflib
 import importlib
@@ -33,8 +35,11 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 from ._http import DEBUG_HEADER, NORMALISED_METHODS
 from ._regex import ambiguous_repetition
 from .errors import ConfigError, Problem
+from .hosts import LOOPBACK, HostMatcher, parse_entry
 from .origins import (
+    ANY_PORT,
     OriginMatcher,
+    check_port_wildcard,
     check_subdomain_pattern,
     explain_bad_origin,
     is_serialized_origin,
@@ -64,6 +69,7 @@ __all__ = [
     "describe_function",
     "describe_options",
     "is_async_callable",
+    "matches_glued_name",
     "matches_unownable",
     "option",
     "option_params",
@@ -83,6 +89,11 @@ UNOWNABLE_ORIGINS: Final = (
     "https://a.b.cors-wsgi-probe.invalid",
     "https://cors-wsgi-probe.invalid:8443",
 )
+#: How to write a regex whose host ends in a name without letting other sites end in it too.
+GLUED_NAME_FIX: Final = (
+    "put an escaped dot before the name, as in https://([a-z0-9-]+\\.)*example\\.com "
+    "(or list https://example.com https://*.example.com in allow_origins)"
+)
 #: Why ``*`` (and anything as broad) cannot go with credentials; one wording for every key.
 _ANY_WITH_CREDENTIALS: Final = (
     "cannot be combined with allow_credentials=true: browsers reject '*' with credentials, "
@@ -94,6 +105,8 @@ _ANY_WITH_CREDENTIALS: Final = (
 DEFAULT_METHODS: Final = ("GET", "HEAD", "POST")
 DEFAULT_MAX_AGE: Final = 600
 DEFAULT_ORIGIN_FUNC_CACHE_SECONDS: Final = 60
+DEFAULT_ORIGIN_FUNC_TIMEOUT: Final = 2.0
+DEFAULT_ORIGIN_FUNC_CONCURRENCY: Final = 16
 
 #: Request headers every policy allows. They are CORS-safelisted names, but browsers still
 #: preflight them for values outside the safelist, e.g. ``Content-Type: application/json``.
@@ -155,6 +168,13 @@ def _parse_origins(key: str, value: object, problems: list[Problem]) -> tuple[st
     for entry in given:
         if entry == ANY:
             valid.append(entry)
+        elif entry.endswith(ANY_PORT):
+            try:
+                check_port_wildcard(entry)
+            except ValueError as error:
+                problems.append(Problem(key, entry, str(error), "E012"))
+            else:
+                valid.append(entry)
         elif "*" in entry:
             try:
                 check_subdomain_pattern(entry)
@@ -290,6 +310,46 @@ def _parse_seconds(key: str, value: object, problems: list[Problem]) -> float:
         )
         return 0.0
     return seconds
+
+
+def _parse_timeout(key: str, value: object, problems: list[Problem]) -> float:
+    """A duration in seconds > 0 (a number, a numeric string, or a timedelta)."""
+    seconds = _parse_seconds(key, value, [])
+    if seconds > 0:
+        return seconds
+    problems.append(
+        Problem(key, value, "expected a number of seconds > 0 (a call may take at most this)",
+                "E030")
+    )  # fmt: skip
+    return DEFAULT_ORIGIN_FUNC_TIMEOUT
+
+
+def _parse_count(key: str, value: object, problems: list[Problem]) -> int:
+    """A whole number >= 1 (an int or a string of digits)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    problems.append(Problem(key, value, "expected a whole number >= 1", "E031"))
+    return 1
+
+
+def _parse_hosts(key: str, value: object, problems: list[Problem]) -> tuple[str, ...]:
+    """``allowed_hosts`` entries, normalised (lower case, a trailing dot dropped); each that is
+    none of the forms is reported, naming itself and what to write, and left out."""
+    valid: list[str] = []
+    for entry in _split_list(key, value, problems):
+        if entry.lower() == LOOPBACK:
+            valid.append(LOOPBACK)
+            continue
+        parsed = parse_entry(entry)
+        if isinstance(parsed, str):
+            problems.append(Problem(key, entry, parsed, "E032"))
+            continue
+        host, port, subdomains = parsed
+        written = ("*." if subdomains else "") + host + (f":{port}" if port else "")
+        valid.append(written)
+    return tuple(dict.fromkeys(valid))
 
 
 def _parse_origin_func(key: str, value: object, problems: list[Problem]) -> OriginFunction | None:
@@ -483,13 +543,14 @@ class Options:
     allow_origins: tuple[str, ...] = option(
         (),
         _parse_origins,
-        kind="list of origins, subdomain patterns, `null`, or `*`",
+        kind="list of origins, subdomain patterns (each may end in `:*`, any port), `null`, or `*`",
         doc="Origins whose pages may read responses; by default none may.",
         example="https://app.example.com https://*.example.org",
         details="Exact origins (`https://app.example.com`), subdomain patterns "
         "(`https://*.example.org`: one or more labels before `.example.org`, same scheme and "
-        "port), `null` (only when listed), or `*` for any origin. A string is split on commas "
-        "and whitespace.",
+        "port), either one with any port (`http://localhost:*`: that scheme and host on any "
+        "port, the default one included), `null` (only when listed), or `*` for any origin. A "
+        "string is split on commas and whitespace.",
     )
     allow_origin_regex: tuple[str | re.Pattern[str], ...] = option(
         (),
@@ -522,6 +583,29 @@ class Options:
         doc="How long each answer of `allow_origin_func`, yes or no, is remembered per origin.",
         example="300",
         details="`0` asks on every request. A revoked origin is refused once its entry expires.",
+    )
+    origin_func_timeout: float = option(
+        DEFAULT_ORIGIN_FUNC_TIMEOUT,
+        _parse_timeout,
+        kind="seconds (number > 0)",
+        doc="How long a request waits for `allow_origin_func`'s answer.",
+        example="0.5",
+        details="A call that takes longer refuses the request (reason `origin_check_failed`, "
+        "logged at ERROR); its late answer is not used for that request, and is remembered "
+        "for later ones. The call is not interrupted (Python cannot stop a thread); it keeps "
+        "its place among `origin_func_concurrency` until it returns.",
+    )
+    origin_func_concurrency: int = option(
+        DEFAULT_ORIGIN_FUNC_CONCURRENCY,
+        _parse_count,
+        kind="whole number >= 1",
+        doc="How many calls of `allow_origin_func` may be in flight at once, per policy.",
+        example="4",
+        details="Concurrent requests from one origin share one call. Beyond the bound, a request "
+        "from an origin not already being asked about is refused at once (reason "
+        "`origin_check_busy`, logged at WARNING at most every 10 seconds), so a hung backend "
+        "cannot take every worker or thread with it. Plain functions run in threads of the "
+        "policy's own, never in the event loop's default executor.",
     )
     allow_methods: tuple[str, ...] | str = option(
         DEFAULT_METHODS,
@@ -614,6 +698,36 @@ class Options:
         "browsers) it has no `Origin` or one whose host and port are the request's `Host`. "
         "Reason `cross_origin_request_refused`.",
     )
+    allowed_hosts: tuple[str, ...] = option(
+        (),
+        _parse_hosts,
+        kind="list of `host`, `host:port`, `host:*`, `*.example.com`, or `loopback`",
+        doc="The `Host` values this server answers to; any other is refused (DNS rebinding).",
+        example="loopback",
+        details="Off when empty. `host` matches a `Host` without a port (browsers leave the "
+        "scheme's default port out), `host:port` that port, `host:*` any port, "
+        "`*.example.com` any name under `example.com` (not `example.com` itself; `:port` and "
+        "`:*` work there too), `loopback` `localhost`, `127.0.0.1` and `[::1]` on any port. "
+        "Compared in lower case, a trailing dot dropped, IPv6 addresses in brackets. Checked "
+        "on every request, every method and every WebSocket handshake, `Origin` or not: a "
+        "missing or malformed `Host` matches nothing. `X-Forwarded-Host` is never read. "
+        "Reason `host_not_allowed`. It also says which origins are the server's own for "
+        "`refuse_untrusted_origins`. A refused request is answered 403 before the "
+        "application runs.",
+    )
+    refuse_untrusted_origins: bool = option(
+        False,
+        _parse_bool,
+        kind="bool",
+        doc="Refuse any request from an origin neither allowed nor the server's own.",
+        example="true",
+        details="Answered 403 before the application runs, on every method: GET, server-sent "
+        "events, WebSocket handshakes and preflights included. A request without `Origin` "
+        "passes. With `allowed_hosts`, an origin is the "
+        "server's own when its host and port match `allowed_hosts`; without it, when it names "
+        "the request's `Host`, which a DNS-rebinding page controls (`check` warns). Required "
+        "of MCP servers by the Model Context Protocol. Reason `origin_refused`.",
+    )
     debug: bool = option(
         False,
         _parse_bool,
@@ -638,6 +752,8 @@ class Options:
     actual_extra: tuple[Header, ...] = field(init=False)
     preflight_extra: tuple[Header, ...] = field(init=False)
     preflight_vary: str = field(init=False)
+    #: ``allowed_hosts`` compiled; None when it is off.
+    host_matcher: HostMatcher | None = field(init=False)
 
     def __init__(self, given: Mapping[str, object] | None = None, /) -> None:
         given = {} if given is None else given
@@ -713,9 +829,16 @@ def _compile(options: Options) -> None:
     set_(options, "allow_any_origin", allow_any)
     set_(options, "varies_by_origin", not allow_any)
     exact = frozenset(o for o in origins if "*" not in o)
-    patterns = frozenset(o for o in origins if "*" in o and o != ANY)
+    wildcards = [o for o in origins if "*" in o and o != ANY]
+    patterns = frozenset(o for o in wildcards if not o.endswith(ANY_PORT))
+    any_port = [o.removesuffix(ANY_PORT) for o in wildcards if o.endswith(ANY_PORT)]
     regexes = tuple(_compiled(source) for source in options.allow_origin_regex)
-    set_(options, "matcher", OriginMatcher(allow_any, exact, patterns, regexes))
+    matcher = OriginMatcher(
+        allow_any, exact, patterns, regexes,
+        any_port=frozenset(o for o in any_port if "*" not in o),
+        patterns_any_port=frozenset(o for o in any_port if "*" in o),
+    )  # fmt: skip
+    set_(options, "matcher", matcher)
     methods, headers = options.allow_methods, options.allow_headers
     set_(options, "method_set", None if methods == ANY else frozenset(methods))
     listed = () if headers == ANY else headers
@@ -725,6 +848,8 @@ def _compile(options: Options) -> None:
     set_(options, "preflight_extra", _preflight_extra(options))
     pna = options.allow_private_network
     set_(options, "preflight_vary", PREFLIGHT_VARY_PNA if pna else PREFLIGHT_VARY)
+    hosts = options.allowed_hosts
+    set_(options, "host_matcher", HostMatcher(hosts) if hosts else None)
 
 
 def _actual_extra(options: Options) -> tuple[Header, ...]:
@@ -808,6 +933,16 @@ def _broad_origins_with_credentials(values: Mapping[str, Any]) -> Iterator[Probl
                 f"it {_ANY_WITH_CREDENTIALS}",
                 "E018",
             )
+            continue
+        glued = matches_glued_name(_compiled(source))
+        if glued:
+            yield Problem(
+                "allow_origin_regex",
+                source,
+                f"also matches {glued}, a site anyone can register, and with "
+                f"allow_credentials=true it could read users' data; {GLUED_NAME_FIX}",
+                "E033",
+            )
     for pattern in sorted(o for o in origins if "*" in o and o != ANY):
         suffix = public_suffix_under(pattern)
         if suffix:
@@ -881,6 +1016,20 @@ def option_params() -> str:
 # -- reading INI files, naming functions --------------------------------------------------------
 
 
+def ini_error(error: configparser.Error) -> str:
+    """configparser's complaint in one line, keeping the line number it names."""
+    if isinstance(error, configparser.MissingSectionHeaderError):
+        return f"line {error.lineno}: no [section] header before {error.line.strip()!r}"
+    if isinstance(error, configparser.ParsingError) and error.errors:
+        lineno, line = error.errors[0]  # configparser keeps the line's repr()
+        with contextlib.suppress(ValueError, SyntaxError):
+            line = str(ast.literal_eval(line))
+        return f"line {lineno}: cannot parse {line.strip()!r}"
+    first = str(error).splitlines()[0]  # duplicates: "While reading from 'f' [line  3]: ..."
+    found = re.match(r"While reading from .*? \[line\s+(\d+)\]: (.*)", first)
+    return f"line {found[1]}: {found[2]}" if found else first
+
+
 def read_ini(
     path: str | PathLike[str], paste_globals: Mapping[str, str] | None = None
 ) -> dict[str, dict[str, str]]:
@@ -896,8 +1045,19 @@ def read_ini(
         interpolation that only PasteDeploy performs), or naming no value of *paste_globals*.
     """
     parser = configparser.ConfigParser(interpolation=None)
-    with open(path, encoding="utf-8") as file:
-        parser.read_file(file)
+    try:
+        # utf-8-sig: Notepad and PowerShell 5.1 start UTF-8 files with a byte-order mark
+        with open(path, encoding="utf-8-sig") as file:
+            parser.read_file(file)
+    except UnicodeDecodeError as error:
+        where = f"byte {error.start} (0x{error.object[error.start]:02x})"
+        raise ConfigError(
+            [Problem(os.fspath(path), where, "is not UTF-8 text; save the file as UTF-8", "E029")]
+        ) from error
+    except configparser.Error as error:
+        raise ConfigError(
+            [Problem(os.fspath(path), ini_error(error), "is not a valid INI file", "E029")]
+        ) from error
     sections = {
         name: {key: value for key, value in parser.items(name) if key != "use"}
         for name in parser.sections()
@@ -1041,6 +1201,24 @@ def is_async_callable(func: object) -> bool:
 def matches_unownable(regex: re.Pattern[str]) -> str | None:
     """An origin nobody can own that *regex* allows, or None."""
     return next((o for o in UNOWNABLE_ORIGINS if regex.fullmatch(o)), None)
+
+
+#: A domain name written in a regex's source, dots escaped: ``example\.com``.
+_DOMAIN_IN_SOURCE: Final = re.compile(r"(?<![a-z0-9-])(?:[a-z0-9-]+\\\.)+[a-z0-9-]+")
+
+
+def matches_glued_name(regex: re.Pattern[str]) -> str | None:
+    r"""An origin *regex* allows whose host ends in a name the regex spells out, with no dot
+    before that name: ``https://.*example\.com`` allows ``https://evilexample.com``, a site
+    anyone can register. None when it allows no such origin (or spells out no name)."""
+    for found in _DOMAIN_IN_SOURCE.finditer(regex.pattern.lower()):
+        name = found[0].replace("\\.", ".")
+        for scheme in ("https", "http"):
+            for port in ("", ":8443", ":3000"):
+                origin = f"{scheme}://evil{name}{port}"
+                if regex.fullmatch(origin):
+                    return origin
+    return None
 
 
 def public_suffix_under(pattern: str) -> str | None:

@@ -180,9 +180,37 @@ def matches_subdomain_pattern(origin: str, patterns: frozenset[str]) -> bool:
 def pattern_suffix(pattern: str) -> str:
     """The host suffix a subdomain pattern sits over: ``https://*.github.io:8443`` gives
     ``github.io`` (a trailing dot dropped: it adds no breadth)."""
-    rest = pattern.partition("://")[2][2:]
+    rest = pattern.removesuffix(ANY_PORT).partition("://")[2][2:]
     host = rest if rest.endswith("]") else rest.rsplit(":", 1)[0] if ":" in rest else rest
     return host.removesuffix(".")
+
+
+#: The port wildcard that ends an allow_origins entry: ``http://localhost:*``.
+ANY_PORT: Final = ":*"
+
+
+def without_port(origin: str) -> str:
+    """A serialized origin without its port: ``http://localhost:5173`` gives
+    ``http://localhost`` (an IPv6 host's colons are inside brackets)."""
+    head, colon, port = origin.rpartition(":")
+    return head if colon and port.isdigit() and "://" in head else origin
+
+
+def check_port_wildcard(entry: str) -> None:
+    """Check ``scheme://host:*`` or ``scheme://*.host:*``: an origin or subdomain pattern
+    without a port, then ``:*``. Raise ValueError with a reason when *entry* is not one."""
+    base = entry.removesuffix(ANY_PORT)
+    if "*" in base.partition("://")[2][1:]:
+        raise ValueError("':*' (any port) ends the entry, as in http://localhost:*")
+    scheme = base.partition("://")[0]
+    if scheme not in DEFAULT_PORTS:
+        raise ValueError(f"'{scheme}:' origins have no port to wildcard; list the origin")
+    if without_port(base) != base:
+        raise ValueError(f"write the host without a port before ':*': {without_port(base)}:*")
+    if base.partition("://")[2].startswith("*."):
+        check_subdomain_pattern(base)
+    elif not is_serialized_origin(base):
+        raise ValueError(explain_bad_origin(base))
 
 
 def check_subdomain_pattern(entry: str) -> None:
@@ -191,8 +219,8 @@ def check_subdomain_pattern(entry: str) -> None:
     scheme, sep, rest = entry.partition("://")
     if not sep or not rest.startswith("*.") or "*" in rest[1:]:
         raise ValueError(
-            "a wildcard must be the leftmost label, as in https://*.example.com "
-            "(use allow_origin_regex for anything else)"
+            "a wildcard must be the leftmost label, as in https://*.example.com, or the "
+            "whole port, as in http://localhost:* (use allow_origin_regex for anything else)"
         )
     example = f"{scheme}://x{rest[1:]}"
     if not is_serialized_origin(example):
@@ -209,7 +237,7 @@ class OriginMatcher:
     or any origin. :meth:`match` checks the origin grammar before any pattern or regex sees
     the value, so nothing that is not a browser's origin is ever matched."""
 
-    __slots__ = ("allow_any", "exact", "patterns", "regexes")
+    __slots__ = ("allow_any", "any_port", "exact", "patterns", "patterns_any_port", "regexes")
 
     def __init__(
         self,
@@ -217,6 +245,8 @@ class OriginMatcher:
         exact: frozenset[str],
         patterns: frozenset[str],
         regexes: tuple[re.Pattern[str], ...],
+        any_port: frozenset[str] = frozenset(),
+        patterns_any_port: frozenset[str] = frozenset(),
     ) -> None:
         self.allow_any, self.exact, self.patterns, self.regexes = (
             allow_any,
@@ -224,6 +254,8 @@ class OriginMatcher:
             patterns,
             regexes,
         )
+        #: Origins and subdomain patterns listed with ``:*``, without it: any port of theirs.
+        self.any_port, self.patterns_any_port = any_port, patterns_any_port
 
     def match(self, origin: str) -> bool | None:
         """True when *origin* is allowed, False when not, None when it is no valid origin."""
@@ -235,6 +267,13 @@ class OriginMatcher:
             return None
         if self.patterns and matches_subdomain_pattern(origin, self.patterns):
             return True
+        if self.any_port or self.patterns_any_port:
+            portless = without_port(origin)
+            if portless in self.any_port or (
+                self.patterns_any_port
+                and matches_subdomain_pattern(portless, self.patterns_any_port)
+            ):
+                return True
         return any(regex.fullmatch(origin) for regex in self.regexes)
 
 

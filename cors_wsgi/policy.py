@@ -22,6 +22,8 @@ from .options import (
     DEFAULT_MAX_AGE,
     DEFAULT_METHODS,
     DEFAULT_ORIGIN_FUNC_CACHE_SECONDS,
+    DEFAULT_ORIGIN_FUNC_CONCURRENCY,
+    DEFAULT_ORIGIN_FUNC_TIMEOUT,
     OPTION_NAMES,
     PREFLIGHT_VARY,
     PREFLIGHT_VARY_PNA,
@@ -69,6 +71,8 @@ class CORSPolicy(Options):
         allow_origin_regex: str | re.Pattern[str] | Iterable[str | re.Pattern[str]] | None = (),
         allow_origin_func: OriginFunction | str | None = None,
         origin_func_cache_seconds: float | timedelta | str = DEFAULT_ORIGIN_FUNC_CACHE_SECONDS,
+        origin_func_timeout: float | timedelta | str = DEFAULT_ORIGIN_FUNC_TIMEOUT,
+        origin_func_concurrency: int | str = DEFAULT_ORIGIN_FUNC_CONCURRENCY,
         allow_methods: Iterable[str] | str = DEFAULT_METHODS,
         allow_headers: Iterable[str] | str = (),
         expose_headers: Iterable[str] | str = (),
@@ -78,6 +82,8 @@ class CORSPolicy(Options):
         keep_app_cors_headers: bool | str = False,
         preflight_continue: bool | str = False,
         cross_origin_protection: bool | str = False,
+        allowed_hosts: Iterable[str] | str = (),
+        refuse_untrusted_origins: bool | str = False,
         debug: bool | str = False,
         **unknown: NoReturn,  # typos are type errors for mypy and ConfigError at run time
     ) -> None:
@@ -165,7 +171,9 @@ class CORSPolicy(Options):
             they matter (``Content-Type: application/json`` needs a preflight). Also read:
             ``Access-Control-Request-Method``, ``-Headers`` and ``-Private-Network``.
         :param request_origin: the server's own origin (``https://api.example.com``): a
-            request from it is ``same_origin``, not refused.
+            request from it is ``same_origin``, not refused. Its host is the request's
+            ``Host``, which ``allowed_hosts`` checks: without it, such a policy answers
+            ``host_not_allowed``.
         :returns: the :class:`Decision`: allowed or not, the reason code and the headers.
 
         Each call decides afresh, so ``allow_origin_func`` is asked on every call that needs it
@@ -199,6 +207,8 @@ class PolicyOptions(TypedDict, total=False):
     allow_origin_regex: str | re.Pattern[str] | Iterable[str | re.Pattern[str]] | None
     allow_origin_func: OriginFunction | str | None
     origin_func_cache_seconds: float | timedelta | str
+    origin_func_timeout: float | timedelta | str
+    origin_func_concurrency: int | str
     allow_methods: Iterable[str] | str
     allow_headers: Iterable[str] | str
     expose_headers: Iterable[str] | str
@@ -208,4 +218,6 @@ class PolicyOptions(TypedDict, total=False):
     keep_app_cors_headers: bool | str
     preflight_continue: bool | str
     cross_origin_protection: bool | str
+    allowed_hosts: Iterable[str] | str
+    refuse_untrusted_origins: bool | str
     debug: bool | str

@@ -4,7 +4,8 @@ of one request in, a :class:`~cors_wsgi.decision.Decision` out. No cache, no WSG
 :func:`decide` is the whole rule, top to bottom; :mod:`.memo` remembers its results and calls
 the same functions on a miss. Each branch cites the step of the Fetch standard
 (https://fetch.spec.whatwg.org/#http-cors-protocol) or of Fetch Metadata
-(https://w3c.github.io/webappsec-fetch-metadata/) it implements.
+(https://w3c.github.io/webappsec-fetch-metadata/) it implements; the two guards in front of
+CORS (``allowed_hosts``, ``refuse_untrusted_origins``) cite why they refuse.
 """
 
 from __future__ import annotations
@@ -24,17 +25,23 @@ __all__ = [
     "MAX_REQUEST_HEADERS_LENGTH",
     "SAFE_METHODS",
     "TRUSTED_SITES",
+    "UNTRUSTED_REASONS",
     "Request",
     "by_fixed_entries",
     "by_function",
     "decide",
     "decide_preflight",
+    "guard_origin",
+    "is_own_origin",
     "is_preflight",
     "make_decision",
     "no_origin",
     "protect_write",
     "refused",
+    "refused_host",
+    "refused_origin",
     "refused_write",
+    "refuses_host",
     "refuses_site",
     "refuses_write",
     "same_origin",
@@ -48,6 +55,19 @@ SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Sec-Fetch-Site values that pass cross_origin_protection whatever the Origin: the page's own
 #: origin, or no page at all (typed in the address bar, a bookmark).
 TRUSTED_SITES: Final = frozenset({"same-origin", "none"})
+#: The decisions of a request whose ``Origin`` the policy does not allow (``same_origin``
+#: included: it may rest on ``Host`` or ``Sec-Fetch-Site``, which a rebound page controls).
+#: Under ``refuse_untrusted_origins`` each is refused unless :func:`is_own_origin` says so.
+UNTRUSTED_REASONS: Final = frozenset(
+    {
+        Reason.INVALID_ORIGIN,
+        Reason.ORIGIN_NOT_ALLOWED,
+        Reason.ORIGIN_CHECK_FAILED,
+        Reason.ORIGIN_CHECK_BUSY,
+        Reason.SAME_ORIGIN,
+        Reason.CROSS_ORIGIN_REQUEST_REFUSED,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +83,8 @@ class Request:
     private_network: bool = False
     #: ``Sec-Fetch-Site``, or None when absent.
     fetch_site: str | None = None
-    #: ``Host`` (for write protection) and the server's own origin (None when unknown).
+    #: ``Host`` ("" when absent; for allowed_hosts and write protection) and the server's own
+    #: origin (None when unknown).
     host: str = ""
     server_origin: str | None = None
 
@@ -71,13 +92,15 @@ class Request:
 def decide(policy: Options, request: Request, verdict: Verdict | None = None) -> Decision:
     """The decision for *request* under *policy*; *verdict* is what ``allow_origin_func`` said
     of the request's origin, when it has been asked (``origin_func_pending`` until then)."""
+    if refuses_host(policy, request.host):
+        return refused_host(policy)
     origin = request.origin
     if origin is None:
         # Not a CORS request: https://fetch.spec.whatwg.org/#http-requests
         decision = no_origin(policy)
     elif is_preflight(request):
         # A preflight is OPTIONS, a safe method: write protection never applies.
-        return decide_preflight(
+        decision = decide_preflight(
             policy,
             origin,
             request.request_method or "",
@@ -85,6 +108,7 @@ def decide(policy: Options, request: Request, verdict: Verdict | None = None) ->
             request.private_network,
             verdict,
         )
+        return guard_origin(policy, decision, request)
     else:
         decision = by_fixed_entries(policy, origin)
         if decision.reason is Reason.ORIGIN_NOT_ALLOWED:
@@ -92,10 +116,64 @@ def decide(policy: Options, request: Request, verdict: Verdict | None = None) ->
                 decision = same_origin(policy)
             elif policy.allow_origin_func is not None:
                 decision = by_function(policy, origin, verdict)
+        decision = guard_origin(policy, decision, request)
+        if decision.reason is Reason.ORIGIN_REFUSED:
+            return decision
     if policy.cross_origin_protection:
         decision = protect_write(policy, decision, request.method, request.fetch_site, origin,
                                  request.host)  # fmt: skip
     return decision
+
+
+def refuses_host(policy: Options, host: str) -> bool:
+    """``allowed_hosts``: True when *host* (the ``Host`` value, "" when absent) matches no
+    entry. A DNS-rebinding page is same-origin to the browser (the attacker's name now resolves
+    to this server), so neither CORS nor Fetch Metadata stops its reads; but the browser names
+    the attacker's host in ``Host`` (https://www.rfc-editor.org/rfc/rfc9110#section-7.2), which
+    a list of the server's own names refuses. ``X-Forwarded-Host`` is not read: any client
+    sets it."""
+    matcher = policy.host_matcher
+    return matcher is not None and not matcher.allows_host(host)
+
+
+def refused_host(policy: Options) -> Decision:
+    """A request refused by ``allowed_hosts``: answered 403 here, the application never runs."""
+    return make_decision(policy, Reason.HOST_NOT_ALLOWED, _vary(policy))
+
+
+def guard_origin(policy: Options, decision: Decision, request: Request) -> Decision:
+    """``refuse_untrusted_origins``: *decision*, or ``origin_refused`` when the request's
+    ``Origin`` is present, not allowed by the policy (*decision* says) and not the server's
+    own. The Model Context Protocol requires it of MCP servers: "Servers MUST validate the
+    Origin header on all incoming connections to prevent DNS rebinding attacks. If the Origin
+    header is present and invalid, servers MUST respond with HTTP 403 Forbidden" (https://
+    modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http). CORS alone
+    lets the application run and only hides the answer, which does not protect a GET with
+    side effects, an event stream or a WebSocket."""
+    if (
+        policy.refuse_untrusted_origins
+        and decision.reason in UNTRUSTED_REASONS
+        and not is_own_origin(policy, request)
+    ):
+        return refused_origin(policy)
+    return decision
+
+
+def is_own_origin(policy: Options, request: Request) -> bool:
+    """Whether the request's ``Origin`` is the server's own, for ``refuse_untrusted_origins``.
+    With ``allowed_hosts``, its host and port must match an entry: never "equals the request's
+    ``Host``", which a rebound page controls (its ``Origin`` and ``Host`` both name the
+    attacker). Without, :func:`is_same_origin`."""
+    matcher = policy.host_matcher
+    if matcher is not None:
+        return request.origin is not None and matcher.allows_origin(request.origin)
+    return is_same_origin(request)
+
+
+def refused_origin(policy: Options) -> Decision:
+    """A request refused by ``refuse_untrusted_origins``: answered 403 here, whatever the
+    method (a preflight included), the application never runs."""
+    return make_decision(policy, Reason.ORIGIN_REFUSED, _vary(policy))
 
 
 def is_preflight(request: Request) -> bool:
@@ -153,6 +231,8 @@ def by_function(policy: Options, origin: str, verdict: Verdict | None) -> Decisi
         return allowed_actual(policy, origin)
     if verdict is Verdict.FAIL:
         return refused(policy, Reason.ORIGIN_CHECK_FAILED)
+    if verdict is Verdict.BUSY:
+        return refused(policy, Reason.ORIGIN_CHECK_BUSY)
     return refused(policy, Reason.ORIGIN_NOT_ALLOWED)
 
 

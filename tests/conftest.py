@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
 
@@ -44,13 +44,15 @@ def in_process_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     if tier not in IN_PROCESS_TIERS:
         return
 
-    def refuse(*args: Any, **kwargs: Any) -> NoReturn:
-        raise RuntimeError(
-            f"tests/{tier} runs in-process: a test that starts a process belongs in "
-            "tests/integration (servers, commands) or tests/e2e (browsers)"
-        )
+    class RefusedPopen(subprocess.Popen[bytes]):
+        # A class, as Popen is: modules imported here may write subprocess.Popen[bytes].
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise RuntimeError(
+                f"tests/{tier} runs in-process: a test that starts a process belongs in "
+                "tests/integration (servers, commands) or tests/e2e (browsers)"
+            )
 
-    monkeypatch.setattr(subprocess, "Popen", refuse)
+    monkeypatch.setattr(subprocess, "Popen", RefusedPopen)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -54,6 +54,8 @@ def through_core(
     decider = Decider(policy)
     others = {name: value for name, value in request_headers.items() if name != "Origin"}
     facts = request_facts(method, request_headers.get("Origin"), others, path, SERVER)
+    if "Host" in request_headers:  # a Host of its own (the server's origin stays https)
+        facts["HTTP_HOST"] = request_headers["Host"]
     decision = decider.decide(facts)
     if decision.ask is not None:  # allow_origin_func is asked, then the facts decided again
         assert decision.reason == "origin_func_pending"
@@ -89,9 +91,9 @@ def through_asgi(
     """The request through the ASGI middleware around a recording app, driven in-process the
     way a server drives it."""
     app = RecordingASGIApp(headers=app_headers)
-    exchange = request(
-        ASGICORSMiddleware(app, policy), method, path, dict(request_headers), host=HOST
-    )
+    headers = {name: value for name, value in request_headers.items() if name != "Host"}
+    host = request_headers.get("Host", HOST)  # "" sends no Host at all
+    exchange = request(ASGICORSMiddleware(app, policy), method, path, headers, host=host)
     return Answer(exchange.status, exchange.headers, bool(app.calls))
 
 

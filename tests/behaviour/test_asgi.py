@@ -10,6 +10,7 @@ import pytest
 
 from cors_wsgi import ConfigError, CORSMiddleware, CORSPolicy
 from cors_wsgi.asgi import CORSMiddleware as ASGICORSMiddleware
+from cors_wsgi.asgi import request_facts
 
 from ..support.asgi_apps import (
     Message,
@@ -44,6 +45,44 @@ def test_response_header_names_in_any_case_are_merged() -> None:
         assert exchange.header("Vary") == "Accept, Origin"
 
 
+@pytest.mark.parametrize(
+    ("app_headers", "expected"),
+    [
+        # names the middleware has not seen: the plain append
+        ([(b"x-new-one", b"1")], [(b"x-new-one", b"1")]),
+        # a Vary to merge and a name it keeps
+        (
+            [(b"vary", b"Accept"), (b"content-type", b"text/plain")],
+            [(b"vary", b"Accept, Origin"), (b"content-type", b"text/plain")],
+        ),
+    ],
+)
+@pytest.mark.parametrize("policy", [POLICY, {**POLICY, "expose_headers": ["x-new-one"]}])
+def test_response_headers_may_be_any_iterable(
+    app_headers: list[tuple[bytes, bytes]],
+    expected: list[tuple[bytes, bytes]],
+    policy: dict[str, Any],
+) -> None:
+    """The ASGI spec allows any iterable of pairs; a generator is read once, all of it kept."""
+
+    async def generating(scope: Scope, receive: Any, send: Any) -> None:
+        start = {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": (pair for pair in app_headers),
+        }
+        await send(start)
+        await send({"type": "http.response.body", "body": b""})
+
+    middleware = ASGICORSMiddleware(generating, policy)
+    for _ in range(2):  # the second time from the remembered spellings
+        exchange = run_async(call(middleware, http_scope("GET", "/", {"Origin": ALLOWED})))
+        headers = exchange.messages[0]["headers"]
+        for pair in expected:
+            assert pair in headers
+        assert (b"access-control-allow-origin", ALLOWED.encode()) in headers
+
+
 def test_headers_are_lower_case_byte_pairs_built_once() -> None:
     middleware = ASGICORSMiddleware(RecordingASGIApp(), POLICY)
     exchange = run_async(call(middleware, http_scope("GET", "/", {"Origin": ALLOWED})))
@@ -63,13 +102,23 @@ def test_body_chunks_stream_through_unbuffered() -> None:
     assert len(exchange.body) == 50 * 1024
 
 
-def test_per_path_policy_matches_the_full_path_once() -> None:
-    """ASGI's path already includes root_path: /mount/api/x is matched as such, not twice."""
+@pytest.mark.parametrize(
+    ("path", "root_path", "governed"),
+    [
+        ("/mount/api/x", "/mount", True),  # uvicorn --root-path: path holds the root path
+        ("/api/x", "/mount", True),  # hypercorn, daphne, granian: path without it
+        ("/api/x", "", False),  # no root path: /api/x is not under /mount
+        ("/mount/other", "/mount", False),
+        ("/other/api/x", "/mount", False),  # prefixed once, not matched as /mount/other/...
+    ],
+)
+def test_per_path_policies_match_the_public_path(path: str, root_path: str, governed: bool) -> None:
+    """Servers disagree on whether ``path`` holds ``root_path``; the public path is
+    ``root_path + path`` unless ``path`` already starts with ``root_path``, so one
+    configuration governs the same URL on every server."""
     middleware = ASGICORSMiddleware(RecordingASGIApp(), [("/mount/api/*", POLICY)])
-    mounted = request(middleware, "GET", "/mount/api/x", {"Origin": ALLOWED}, root_path="/mount")
-    assert mounted.header("Access-Control-Allow-Origin") == ALLOWED
-    doubled = request(middleware, "GET", "/api/x", {"Origin": ALLOWED}, root_path="/mount")
-    assert doubled.header("Access-Control-Allow-Origin") is None
+    answer = request(middleware, "GET", path, {"Origin": ALLOWED}, root_path=root_path)
+    assert (answer.header("Access-Control-Allow-Origin") == ALLOWED) is governed
 
 
 def test_request_header_names_as_servers_send_them_and_duplicate_origins() -> None:
@@ -80,6 +129,22 @@ def test_request_header_names_as_servers_send_them_and_duplicate_origins() -> No
     scope = http_scope("GET", "/", {"Origin": ALLOWED})
     scope["headers"].append((b"origin", EVIL.encode()))  # two Origins: no origin at all
     assert run_async(call(middleware, scope)).header("Access-Control-Allow-Origin") is None
+
+
+@pytest.mark.parametrize(
+    "name", [b"origin", b"host", b"sec-fetch-site", b"access-control-request-headers"]
+)
+def test_a_field_repeated_as_one_object_is_repeated(name: bytes) -> None:
+    """HTTP/2's HPACK hands a repeated field as the same bytes object twice (Hypercorn): still
+    two fields, joined as WSGI servers join them (two equal Origins are then invalid_origin)."""
+    value = b"https://app.example.com"
+    scope = http_scope("GET", "/", {})
+    scope["headers"] = [(n, v) for n, v in scope["headers"] if n != name]
+    scope["headers"] += [(name, value), (name, value)]  # one object, twice
+    assert request_facts(scope, "GET")[name] == value + b", " + value
+    if name == b"origin":  # and through the middleware's own (inlined) reading
+        middleware = ASGICORSMiddleware(RecordingASGIApp(), {**POLICY, "debug": True})
+        assert run_async(call(middleware, scope)).header("X-CORS-Reason") == "invalid_origin"
 
 
 class Failing:
@@ -150,7 +215,7 @@ class WebSocketApp:
         await send({"type": "websocket.close", "code": 1000})
 
 
-def websocket(middleware: Any, origin: str | None) -> list[Message]:
+def websocket(middleware: Any, origin: str | None, host: str = "api.example.com") -> list[Message]:
     sent: list[Message] = []
 
     async def run() -> None:
@@ -160,7 +225,8 @@ def websocket(middleware: Any, origin: str | None) -> list[Message]:
         async def send(message: Message) -> None:
             sent.append(message)
 
-        scope = http_scope("GET", "/ws", {"Origin": origin} if origin else {}, scheme="wss")
+        headers = {"Origin": origin} if origin else {}
+        scope = http_scope("GET", "/ws", headers, scheme="wss", host=host)
         scope["type"] = "websocket"
         del scope["method"]
         await middleware(scope, receive, send)
@@ -186,6 +252,45 @@ def test_websocket_origin_check(origin: str | None, checked: bool, accepted: boo
     assert app.accepted == int(accepted)
     if not accepted:
         assert sent == [{"type": "websocket.close", "code": 1008}]  # before any accept
+
+
+GUARDED = {**POLICY, "allowed_hosts": "api.example.com", "refuse_untrusted_origins": True}
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "checked", "accepted"),
+    [
+        pytest.param(ALLOWED, "api.example.com", False, True, id="allowed origin"),
+        pytest.param("https://api.example.com", "api.example.com", False, True, id="own origin"),
+        pytest.param(None, "api.example.com", False, True, id="no Origin, allowed Host"),
+        pytest.param(None, "rebind.test", False, False, id="no Origin, other Host"),
+        pytest.param(
+            "http://rebind.test", "rebind.test", False, False, id="rebound page (host_not_allowed)"
+        ),
+        pytest.param(EVIL, "api.example.com", False, False, id="untrusted origin (origin_refused)"),
+        pytest.param(EVIL, "rebind.test", True, False, id="with check_websocket_origin too"),
+    ],
+)
+def test_websocket_handshakes_are_guarded(
+    origin: str | None, host: str, checked: bool, accepted: bool
+) -> None:
+    """allowed_hosts and refuse_untrusted_origins check every handshake, with or without
+    check_websocket_origin: refused by websocket.close before accept (HTTP 403)."""
+    app = WebSocketApp()
+    middleware = ASGICORSMiddleware(app, GUARDED, check_websocket_origin=checked)
+    sent = websocket(middleware, origin, host)
+    assert app.accepted == int(accepted)
+    if not accepted:
+        assert sent == [{"type": "websocket.close", "code": 1008}]  # before any accept
+
+
+def test_websocket_guard_follows_reconfigure() -> None:
+    app = WebSocketApp()
+    middleware = ASGICORSMiddleware(app, POLICY)
+    websocket(middleware, None, "rebind.test")
+    middleware.reconfigure(GUARDED)
+    websocket(middleware, None, "rebind.test")
+    assert app.accepted == 1
 
 
 class FastAPILike:

@@ -462,6 +462,12 @@ def load_baseline(package_dir: str) -> Any:
     return module
 
 
+def known_to(old: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """*options* without those the ``--baseline`` package does not have (options added since)."""
+    names = importlib.import_module("cors_wsgi_baseline.options").OPTION_NAMES
+    return {name: value for name, value in options.items() if name in names}
+
+
 def summary(stacks: list[Stack], results: Results) -> None:
     """The issue's table: overhead as a multiple of the hand-written minimum, kinds a, b, c."""
     reference = next(s for s in stacks if s.name == "hand-written minimum")
@@ -518,7 +524,7 @@ def asgi_stacks(missing: list[str], old: Any = None) -> list[Stack]:
         stacks.append(
             asgi_stack(
                 "cors_wsgi ASGI baseline",
-                old_asgi(bare_asgi_app, old.CORSPolicy(**options)),
+                old_asgi(bare_asgi_app, old.CORSPolicy(**known_to(old, options))),
                 "bare ASGI app",
                 ASGI_KINDS,
             )
@@ -526,7 +532,7 @@ def asgi_stacks(missing: list[str], old: Any = None) -> list[Stack]:
         stacks.append(
             asgi_stack(
                 "cors_wsgi ASGI baseline per-path",
-                old_asgi(bare_asgi_app, per_path(options)),
+                old_asgi(bare_asgi_app, per_path(known_to(old, options))),
                 "bare ASGI app",
                 PER_PATH_KINDS,
             )
@@ -693,7 +699,7 @@ def protection_costs(rounds: int, target: float, old: Any = None) -> None:
         asgi_stack("on", ASGICORSMiddleware(bare_asgi_app, on), "bare", kinds),
     ]
     if old is not None:
-        old_on = old.CORSPolicy(**on.options())
+        old_on = old.CORSPolicy(**known_to(old, on.options()))
         old_asgi = importlib.import_module("cors_wsgi_baseline.asgi").CORSMiddleware
         wsgi.append(wsgi_stack("on, baseline", old.CORSMiddleware(bare_app, old_on), "bare", kinds))
         asgi.append(asgi_stack("on, baseline", old_asgi(bare_asgi_app, old_on), "bare", kinds))
@@ -714,6 +720,42 @@ def protection_costs(rounds: int, target: float, old: Any = None) -> None:
             label_ = KINDS[kind][0] + (" (answered 403, app not called)" if kind == "k" else "")
             cells = f"| ({kind}) {label_} | {before:.2f} | {after:.2f} | {after - before:+.2f} |"
             print(cells + "".join(f" {value:.2f} |" for value in then))
+
+
+GUARD_KINDS = ("a", "b", "d")
+
+
+def guard_costs(rounds: int, target: float) -> None:
+    """allowed_hosts and refuse_untrusted_origins per request through each middleware: the same
+    policy without and with them (a request without Origin, an allowed one, a refused one, which
+    the guards answer 403 without calling the application)."""
+    off = cors_wsgi_policy()
+    on = cors_wsgi_policy(allowed_hosts="api.example.com", refuse_untrusted_origins=True)
+    kinds = GUARD_KINDS
+    wsgi = [
+        wsgi_stack("bare", bare_app, "bare", kinds),
+        wsgi_stack("off", CORSMiddleware(bare_app, off), "bare", kinds),
+        wsgi_stack("on", CORSMiddleware(bare_app, on), "bare", kinds),
+    ]
+    asgi = [
+        asgi_stack("bare", bare_asgi_app, "bare", kinds),
+        asgi_stack("off", ASGICORSMiddleware(bare_asgi_app, off), "bare", kinds),
+        asgi_stack("on", ASGICORSMiddleware(bare_asgi_app, on), "bare", kinds),
+    ]
+    for label, stacks in (("WSGI", wsgi), ("ASGI", asgi)):
+        for kind in kinds:  # only the refused origin under the guards is answered 403
+            status = stacks[2].call(kind)[0]
+            if status.startswith("403") is not (kind == "d"):
+                raise AssertionError(f"guards {label} ({kind}): {status}")
+        results = run(stacks, rounds, target)
+        print(f"\nallowed_hosts + refuse_untrusted_origins ({label}, per request), overhead:\n")
+        print("| request | off µs | on µs | on - off µs |")
+        print("|---|---|---|---|")
+        for kind in kinds:
+            before, after = (results.overhead(stack, kind) * 1e6 for stack in stacks[1:])
+            answered = " (answered 403, app not called)" if kind == "d" else ""
+            print(f"| ({kind}) {KINDS[kind][0]}{answered} | {before:.2f} | {after:.2f} | "
+                  f"{after - before:+.2f} |")  # fmt: skip
 
 
 def cache_costs(target: float) -> None:
@@ -841,6 +883,7 @@ def main(argv: list[str] | None = None) -> int:
     scale(rounds, target)
     origin_func_costs(rounds, target)
     protection_costs(rounds, target, old)
+    guard_costs(rounds, target)
     streaming(args.quick)
     return 0
 

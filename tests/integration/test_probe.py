@@ -10,7 +10,7 @@ import pytest
 
 from ..support.cli import run_json
 from ..support.helpers import EVIL, EXAMPLE_ORIGIN
-from ..support.servers import PROJECT, gunicorn
+from ..support.servers import PROJECT, gunicorn, serve
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +111,24 @@ def test_probe_writes_that_pass_protection(servers: dict[str, str]) -> None:
         assert code == 0, report
         (exchange,) = report["exchanges"]
         assert exchange["status"] == 201 and exchange["reason"] == "same_origin"  # created
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "reason", "fix"),
+    [
+        ("127.0.0.1", ["--origin", EVIL], "origin_refused", f"add {EVIL} to the server's allow_origins"),
+        ("localhost", ["--origin", "https://app.example.com"], "", ""),
+    ],
+)  # fmt: skip
+def test_probe_a_guarded_local_server(name: str, args: list[str], reason: str, fix: str) -> None:
+    """The guarded server of the rebinding tests (allowed_hosts = loopback,
+    refuse_untrusted_origins, debug) under uvicorn: probe reads the guard's reason and fix."""
+    with serve("uvicorn", "tests.support.rebinding_app:guarded") as url:
+        code, report = run_json("probe", url.replace("127.0.0.1", name) + "/secret", *args)
+    (actual,) = report["exchanges"]
+    if not reason:
+        assert (code, actual["status"], actual["reason"]) == (0, 200, "allowed")
+        return
+    assert (code, actual["status"], actual["reason"]) == (1, 403, reason)
+    assert actual["checks"][-1]["check"] == "trusted origin"
+    assert report["fix"].startswith(fix)

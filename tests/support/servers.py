@@ -131,12 +131,15 @@ ASGI_SERVERS: dict[str, Callable[[str, int], list[str]]] = {
 
 
 @contextmanager
-def serve(server: str, target: str, env: Mapping[str, str] | None = None) -> Iterator[str]:
+def serve(
+    server: str, target: str, env: Mapping[str, str] | None = None, options: Sequence[str] = ()
+) -> Iterator[str]:
     """Serve the WSGI or ASGI app *target* (``module:app``) with *server* (a key of
-    :data:`SERVERS` or :data:`ASGI_SERVERS`); yield its base URL."""
+    :data:`SERVERS` or :data:`ASGI_SERVERS`), given the command-line *options* too; yield its
+    base URL."""
     port = free_port()
     process = subprocess.Popen(
-        {**SERVERS, **ASGI_SERVERS}[server](target, port),
+        [*{**SERVERS, **ASGI_SERVERS}[server](target, port), *options],
         cwd=PROJECT,
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,

@@ -423,3 +423,18 @@ def test_probe_asks_for_the_unsafe_names_lower_cased_sorted_unique(wildcard_serv
     code, report = run_json(*argv, *[a for header in headers for a in ("--header", header)])
     assert code == 0, report
     assert ASKED == ["accept,x-a,x-b"]  # Range is safelisted, Cookie is the browser's own
+
+
+@pytest.mark.parametrize(
+    ("reason", "fix"),
+    [
+        ("host_not_allowed", "add the URL's host to the server's allowed_hosts"),
+        ("origin_refused", "add https://a.example to the server's allow_origins"),
+    ],
+)
+def test_probe_fix_for_the_guards(reason: str, fix: str) -> None:
+    """probe reads X-CORS-Reason; each guard's refusal names its fix."""
+    from cors_wsgi.browser import server_fix
+
+    found = server_fix(reason, "https://a.example")
+    assert found.startswith(fix) and found.endswith(f"(the server refused it: {reason})")

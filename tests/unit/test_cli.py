@@ -77,6 +77,7 @@ def test_check_reports_every_problem_with_its_key(tmp_path: Path) -> None:
         ("allow_origin_regex = https://api.example.com", "allow_origin_regex", "unescaped '.'", "W006"),
         ("debug = on", "debug", "X-CORS-Reason", "W011"),
         ("allow_origins = *\ncross_origin_protection = true", "cross_origin_protection", "every origin is trusted", "W009"),
+        ("refuse_untrusted_origins = true", "refuse_untrusted_origins", "DNS-rebinding page", "W013"),
     ],
 )  # fmt: skip
 def test_check_warns_on_risky_but_legal_settings(
@@ -92,6 +93,20 @@ def test_check_warns_on_risky_but_legal_settings(
     assert (warning["code"], warning["severity"]) == (problem_code, "warning")
     text = run("check", write(tmp_path, f"[cors]\n{options}\n"))[1]
     assert f"  warning {problem_code}: {key}: " in text
+
+
+def test_check_a_guard_only_policy_draws_no_warning_and_names_a_bad_host(tmp_path: Path) -> None:
+    """A local server's policy that allows no origin on purpose draws neither W002 nor W012."""
+    guard = "[cors]\nallowed_hosts = loopback\nrefuse_untrusted_origins = true\n"
+    code, report = run_json("check", write(tmp_path, guard))
+    assert (code, report["warnings"]) == (0, [])
+    code, report = run_json(
+        "check", write(tmp_path, "[cors]\nallowed_hosts = http://localhost:8000\n")
+    )
+    assert code == 1
+    (problem,) = report["problems"]
+    assert (problem["code"], problem["key"]) == ("E032", "allowed_hosts")
+    assert "write localhost:8000" in problem["message"]
 
 
 def test_check_no_warning_for_loopback_http_or_escaped_regex(tmp_path: Path) -> None:
@@ -166,6 +181,36 @@ def test_explain_refusals_give_the_smallest_fix(
     assert code == 1
     assert report["exchanges"][-1]["reason"] == reason
     assert report["fix"].startswith(fix)
+
+
+GUARDED_INI = (
+    "[cors]\nallow_origins = https://app.example.com\nallowed_hosts = loopback\n"
+    "refuse_untrusted_origins = true\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "reason", "fix"),
+    [
+        (["--origin", "https://app.example.com"], 0, "allowed", ""),
+        (["--origin", "https://evil.example"], 1, "origin_refused", "add https://evil.example to allow_origins, or"),
+        (["--origin", "https://evil.example", "--method", "PUT"], 1, "origin_refused", "add https://evil.example to allow_origins"),
+        (["--origin", "http://rebind.test:8000", "--host", "rebind.test:8000", "--sec-fetch-site", "same-origin"],
+         1, "host_not_allowed", "add rebind.test:8000 to allowed_hosts, if"),
+        (["--origin", "https://app.example.com", "--host", "localhost:8000"], 0, "allowed", ""),
+    ],
+)  # fmt: skip
+def test_explain_the_guards(
+    tmp_path: Path, args: list[str], code: int, reason: str, fix: str
+) -> None:
+    """explain sends a Host the policy allows unless --host names another; each guard's
+    refusal is a failed check with its fix."""
+    found, report = run_json("explain", write(tmp_path, GUARDED_INI), *args)
+    assert found == code
+    assert report["exchanges"][-1]["reason"] == reason
+    assert report.get("fix", "").startswith(fix)
+    if code:
+        assert not report["exchanges"][-1]["checks"][-1]["passed"]
 
 
 def test_explain_credentials_without_allow_credentials(tmp_path: Path) -> None:

@@ -92,7 +92,7 @@ def test_explain_on_a_single_policy_needs_no_path(tmp_path: Path) -> None:
     assert run("explain", config, "--origin", "https://a.example")[0] == 0
 
 
-# -- an invalid INI keeps its line number ----------------------------------------------------------
+# -- an unreadable INI is a configuration problem that keeps its line number -----------------------
 
 
 @pytest.mark.parametrize(
@@ -106,8 +106,34 @@ def test_explain_on_a_single_policy_needs_no_path(tmp_path: Path) -> None:
 )
 def test_an_invalid_ini_names_its_line(tmp_path: Path, text: str, fragment: str) -> None:
     code, out = run("check", write(tmp_path, text))
-    assert code == 2
+    assert code == 1
     assert fragment in out
+    assert "E029" in out
+    assert "is not a valid INI file" in out
+
+
+@pytest.mark.parametrize(
+    ("encoding", "fragment"),
+    [
+        ("utf-16", "byte 0 (0xff)"),
+        ("latin-1", "byte 34 (0xe9)"),
+    ],
+)
+def test_an_ini_that_is_not_utf8_says_so(tmp_path: Path, encoding: str, fragment: str) -> None:
+    path = tmp_path / "cors.ini"
+    path.write_bytes("[cors]\nallow_origins = https://caf\u00e9.example\n".encode(encoding))
+    code, out = run("check", str(path))
+    assert code == 1
+    assert "is not UTF-8 text; save the file as UTF-8" in out
+    assert fragment in out
+
+
+def test_an_ini_with_a_byte_order_mark_reads(tmp_path: Path) -> None:
+    """Notepad and PowerShell 5.1 write UTF-8 with a byte-order mark."""
+    path = tmp_path / "cors.ini"
+    path.write_bytes(b"\xef\xbb\xbf[cors]\nallow_origins = https://app.example.com\n")
+    code, out = run("check", str(path))
+    assert code == 0, out
 
 
 # -- the program name ------------------------------------------------------------------------------

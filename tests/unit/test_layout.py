@@ -17,6 +17,7 @@ PACKAGE = PROJECT / "cors_wsgi"
 LAYERS = [
     {"errors", "_regex", "_http", "_log", "migrate"},  # leaves: no package imports
     {"origins"},
+    {"hosts"},  # allowed_hosts: Host values and origins' authorities
     {"options"},  # the option table, validation, the compiled options the rules read
     {"lint", "origin_func"},
     {"decision"},  # the vocabulary: Reason, Action, Decision

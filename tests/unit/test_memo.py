@@ -32,8 +32,11 @@ SINGLE = [pytest.param(row, id=row.id) for row in BEHAVIOURS if not isinstance(r
 
 
 def text_facts(row: Behaviour) -> dict[str, str]:
-    headers = {k: v for k, v in row.request_headers.items() if k != "Origin"}
-    return request_facts(row.method, row.request_headers.get("Origin"), headers, row.path, SERVER)
+    headers = {k: v for k, v in row.request_headers.items() if k not in ("Origin", "Host")}
+    facts = request_facts(row.method, row.request_headers.get("Origin"), headers, row.path, SERVER)
+    if "Host" in row.request_headers:  # a Host of its own (allowed_hosts rows)
+        facts["HTTP_HOST"] = row.request_headers["Host"]
+    return facts
 
 
 def byte_facts(facts: dict[str, str]) -> dict[Any, Any]:

@@ -23,6 +23,7 @@ COMPILED = (
     "actual_extra",
     "preflight_extra",
     "preflight_vary",
+    "host_matcher",
 )
 
 ENTRIES = [pytest.param(entry, id=entry.name) for entry in OPTIONS]

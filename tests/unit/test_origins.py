@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cors_wsgi import CORSPolicy
+from cors_wsgi import ConfigError, CORSPolicy
 from cors_wsgi.origins import is_serialized_origin
 
 
@@ -137,3 +137,57 @@ def test_regex_cannot_allow_an_invalid_origin() -> None:
 )
 def test_exact_origins(allow_origins: list[str], origin: str, allowed: bool) -> None:
     assert CORSPolicy(allow_origins=allow_origins).origin_allowed(origin) is allowed
+
+
+ANY_PORT = CORSPolicy(
+    allow_origins=["http://localhost:*", "https://*.dev.example:*", "http://[::1]:*"]
+)
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        pytest.param("http://localhost:5173", True, id="a port"),
+        pytest.param("http://localhost", True, id="the default port"),
+        pytest.param("http://localhost:65535", True, id="the highest port"),
+        pytest.param("https://localhost:5173", False, id="other scheme"),
+        pytest.param("http://localhost.evil.example:5173", False, id="suffix appended"),
+        pytest.param("http://evillocalhost:5173", False, id="prefix glued"),
+        pytest.param("http://localhost:05173", False, id="not serialized"),
+        pytest.param("https://a.dev.example:8443", True, id="subdomain, a port"),
+        pytest.param("https://a.b.dev.example", True, id="subdomain, default port"),
+        pytest.param("https://dev.example:8443", False, id="bare domain"),
+        pytest.param("http://[::1]:8080", True, id="IPv6 loopback"),
+        pytest.param("http://[::2]:8080", False, id="other IPv6"),
+        pytest.param("null", False, id="null"),
+    ],
+)
+def test_port_wildcard(origin: str, allowed: bool) -> None:
+    assert ANY_PORT.origin_allowed(origin) is allowed
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "http://localhost:3000:*",
+            "write the host without a port before ':*': http://localhost:*",
+        ),
+        ("http://local*host:*", "':*' (any port) ends the entry"),
+        ("null:*", "'null:' origins have no port to wildcard"),
+        ("https://*.com:*", "*.com is too broad"),
+        ("http://LOCALHOST:*", "write it in lower case"),
+        ("http://localhost:*/", "or the whole port, as in http://localhost:*"),
+    ],
+)
+def test_a_bad_port_wildcard_says_what_to_write(entry: str, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        CORSPolicy(allow_origins=[entry])
+    assert [p.code for p in raised.value.problems] == ["E012"]
+    assert message in str(raised.value)
+
+
+def test_a_port_wildcard_over_a_public_suffix_is_refused_with_credentials() -> None:
+    with pytest.raises(ConfigError) as raised:
+        CORSPolicy(allow_origins=["https://*.github.io:*"], allow_credentials=True)
+    assert [p.code for p in raised.value.problems] == ["E019"]

@@ -133,6 +133,13 @@ RAISING: dict[str, Callable[[Path], object]] = {
     "E026": lambda _: CORSMiddleware(asgi_app, {}),  # type: ignore[arg-type]
     "E027": lambda _: CORSMiddleware(lambda e, s: [], {"allow_origin_func": is_partner_async}),
     "E028": lambda _: CORSPolicy.from_env(environ={"CORS_ALLOW_ORIGINS": '["https://a.example"]'}),
+    "E029": lambda tmp: CORSPolicy.from_ini(write(tmp, "[cors]\na = 1\na = 2\n")),
+    "E030": lambda _: CORSPolicy(origin_func_timeout=0),
+    "E031": lambda _: CORSPolicy(origin_func_concurrency="many"),
+    "E032": lambda _: CORSPolicy(allowed_hosts=["http://localhost:8000"]),
+    "E033": lambda _: CORSPolicy(
+        allow_origin_regex=r"https://.*example\.com", allow_credentials=True
+    ),
 }
 
 # One row per warning code: a valid [cors] section that draws it.
@@ -149,6 +156,8 @@ WARNING: dict[str, str] = {
     "W010": "allow_origins = null",
     "W011": "allow_origins = https://a.example\ndebug = true",
     "W012": "allow_origins =",
+    "W013": "refuse_untrusted_origins = true",
+    "W014": "allow_origin_regex = https://.*example\\.com",
 }
 
 

@@ -70,6 +70,8 @@ OPTION_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "allow_origin_regex": st.sampled_from([r"https://[a-z]+\.example\.net", ".*"]),
     "allow_origin_func": st.sampled_from([None, is_example_net]),
     "origin_func_cache_seconds": st.sampled_from([0, 60, "0.5"]),
+    "origin_func_timeout": st.sampled_from([2, 0.5, "1"]),
+    "origin_func_concurrency": st.sampled_from([1, 16, "4"]),
     "allow_methods": st.one_of(
         st.just("*"), st.lists(st.sampled_from(["GET", "POST", "PUT", "patch"]), unique=True)
     ),
@@ -78,6 +80,7 @@ OPTION_VALUES: dict[str, st.SearchStrategy[Any]] = {
     ),
     "expose_headers": st.one_of(st.just("*"), st.lists(st.sampled_from(["X-Total"]))),
     "max_age": st.one_of(st.none(), st.integers(0, 100_000)),
+    "allowed_hosts": st.sampled_from(["", "loopback", "api.example.com:*", "*.example.com"]),
 }
 FLAG_VALUES = st.one_of(st.booleans(), st.sampled_from(["yes", "off"]))
 
