@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from mcp import Client
 
+from ..support.asgi_apps import run_async
 from ..support.servers import request, serve
 
 INITIALIZE = (
@@ -36,7 +37,7 @@ async def use_notes(url: str) -> tuple[str, str]:
 @pytest.mark.parametrize("name", ["127.0.0.1", "localhost"])
 def test_the_sdks_client_uses_the_guarded_server(mcp_url: str, name: str) -> None:
     url = mcp_url.replace("127.0.0.1", name) + "/mcp"
-    assert asyncio.run(asyncio.wait_for(use_notes(url), 30)) == ("noted a", "kept")
+    assert run_async(asyncio.wait_for(use_notes(url), 30)) == ("noted a", "kept")
 
 
 # request headers beyond MCP's, expected status (403: cors_wsgi's answer, empty)
