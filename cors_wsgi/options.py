@@ -31,9 +31,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from ._http import DEBUG_HEADER, NORMALISED_METHODS
-from ._regex import ambiguous_repetition
+from ._regex import ORIGIN_ALPHABET, slow_regex
 from .errors import ConfigError, Problem
 from .origins import (
+    MAX_ORIGIN_LENGTH,
     OriginMatcher,
     check_subdomain_pattern,
     explain_bad_origin,
@@ -379,15 +380,15 @@ def _compile_regex(key: str, entry: object, problems: list[Problem]) -> re.Patte
     else:
         problems.append(Problem(key, entry, "expected a non-empty string", "E009"))
         return None
-    ambiguity = ambiguous_repetition(regex.pattern, regex.flags)
-    if ambiguity:
+    slow = slow_regex(regex.pattern, regex.flags, MAX_ORIGIN_LENGTH, "Origin", ORIGIN_ALPHABET)
+    if slow:
         problems.append(
             Problem(
                 key,
                 entry,
-                f"{ambiguity}, which can take seconds per request on a crafted Origin (ReDoS); "
-                "end each repeated part with a separator it cannot match, as in "
-                "([a-z0-9-]+\\.)*, or use allow_origins = https://*.example.com",
+                f"{slow}; such a regex can take far over a millisecond per request on a "
+                "crafted Origin (ReDoS). End each repeated part with a separator it cannot "
+                "match, as in ([a-z0-9-]+\\.)*, or use allow_origins = https://*.example.com",
                 "E011",
             )
         )

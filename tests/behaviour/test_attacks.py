@@ -142,11 +142,11 @@ def test_per_path_choice_cannot_be_steered_to_a_more_permissive_policy(
 
 HOSTILE_POLICY = CORSPolicy(
     allow_origins=[ALLOWED, "https://*.example.org"],
-    allow_origin_regex=r"https://[a-z]*[a-z]*[a-z]*\.example\.net",  # cubic, yet allowed
+    allow_origin_regex=r"https://.*[a-z]\.example\.net",  # linear: the costliest shape allowed
     allow_headers="*",
 )
 BOUND_SECONDS = 0.005  # per decision; measured worst case 0.2 ms (1500 header names)
-REGEX_BOUND_SECONDS = 0.1  # the policy's own cubic regex on a 300-character Origin: ~14 ms
+REGEX_BOUND_SECONDS = 0.005  # the policy's own regex on a 300-character Origin: ~20 us
 
 
 def preflight_facts(origin: str, method: str, headers: str = "") -> dict[str, str]:
@@ -176,8 +176,9 @@ def test_each_decision_is_bounded(decide: Any) -> None:
 
 
 def test_regex_cost_is_bounded_by_the_origin_cap() -> None:
-    """Exponential regexes are refused at construction; a polynomial one (here cubic) runs
-    on at most 300 characters, since longer Origin values are refused before any matching."""
+    """Regexes whose worst case is slow on 300 characters are refused at construction; an
+    accepted one runs on at most 300 characters, since longer Origin values are refused
+    before any matching."""
     best = float("inf")
     for _ in range(3):
         decider = PolicyDecider(HOSTILE_POLICY)
@@ -205,7 +206,7 @@ def test_hostile_input_decides_in_bounded_time(
 ) -> None:
     policy = {
         "allow_origins": [ALLOWED, "https://*.example.org"],
-        "allow_origin_regex": r"https://[a-z]*[a-z]*[a-z]*\.example\.net",  # cubic, allowed
+        "allow_origin_regex": r"https://.*[a-z]\.example\.net",  # linear, allowed
         "allow_headers": "*",
     }
     started = time.perf_counter()
