@@ -500,8 +500,10 @@ class Options:
         example=r"https://pr-[0-9]+\.preview\.example\.com",
         details="Any of several may match; a string holding several lines is one regex per "
         "line. Never matches `null` or an origin that is not serialized as browsers send it. "
-        "Regexes that can backtrack exponentially are refused, and so are regexes that match "
-        "origins nobody can own when credentials are on.",
+        "Regexes that can backtrack too long on a hostile 300-character `Origin` (nested or "
+        "overlapping repetitions, conditionals, back-references, lookarounds in a repetition) "
+        "are refused, and so are regexes that match origins nobody can own when credentials "
+        "are on.",
     )
     allow_origin_func: OriginFunction | None = option(  # noqa: RUF009  # a dataclasses.field
         None,
