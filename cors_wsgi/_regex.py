@@ -284,8 +284,11 @@ class _Analysis:
         op, argument = item
         if op in _ANY_REPEAT:
             low, high, body = argument
-            if high > low and high > 1:
-                return self.loop(item, threads)
+            # X? counts as a choice of two like any repetition (a?a?a?...a on "aaa..." tries
+            # every subset); one holding a repetition is walked instead, to count that one.
+            if high > low and (high > 1 or not self.has_loop(body)):
+                count = min(high - low + 1, self.length + 1)
+                return self.unit(_show(item), low == 0, count, body, threads)
             passed = threads
             for _ in range(max(1, min(low, 2)) if high else 0):
                 passed = self.sequence(body, passed)
@@ -299,6 +302,12 @@ class _Analysis:
             found: set[_Thread] = set()
             for branch in argument[1]:
                 found |= self.sequence(branch, threads)
+            if self.ambiguous_branches(argument[1]):
+                # alternatives that can start alike may both match, and what follows is then
+                # tried once for each: (?:a|a)(?:a|a)... tries every combination
+                ways = len(argument[1])
+                found = {(t[0] * ways, *t[1:]) for t in found}
+                self.note(found)
             return found
         if op in _ZERO_WIDTH:
             return threads
@@ -319,14 +328,24 @@ class _Analysis:
         banked, segment, largest, _previous, _middle, _shown = thread
         return (banked * (segment // largest), 1, 1, None, frozenset(), ())
 
-    def loop(self, item: Any, threads: set[_Thread]) -> set[_Thread]:
-        low, high, body = item[1]
-        count = min(high - low + 1, self.length + 1)
+    def ambiguous_branches(self, branches: Any) -> bool:
+        seen: frozenset[str] = _EMPTY
+        for branch in branches:
+            starts = self.first(branch)
+            if starts & seen or self.nullable(branch):
+                return True
+            seen |= starts
+        return False
+
+    def unit(
+        self, shown: str, optional: bool, count: int, body: Any, threads: set[_Thread]
+    ) -> set[_Thread]:
+        """A repetition or choice of *count* ways, joining the run before it when they can
+        match the same characters, or starting a run of its own."""
         chars = self.all_characters(body)
         # Every iteration contains a character of each of these: text both repetitions can
         # match must contain them too.
         needs = self.needs(body)
-        shown = _show(item)
         found: set[_Thread] = set()
         for thread in threads:
             banked, segment, largest, previous, middle, run = thread
@@ -337,12 +356,16 @@ class _Analysis:
                     found.add((banked, segment * count, max(largest, count), chars, needs, grown))
             closed = self.close(thread)
             found.add((closed[0], count, count, chars, needs, (shown,)))
-            if low == 0:
+            if optional:
                 found.add(thread)
-        for banked, segment, _largest, _previous, _middle, run in found:
+        self.note(found)
+        return found
+
+    def note(self, threads: set[_Thread]) -> None:
+        """Keep the costliest of *threads* as the worst case so far."""
+        for banked, segment, _largest, _previous, _middle, run in threads:
             if banked * segment > self.worst[0]:
                 self.worst = (banked * segment, run)
-        return found
 
     def needs(self, items: Any) -> frozenset[frozenset[str]]:
         """Sets of characters a match of *items* always holds one of (one set per character it
