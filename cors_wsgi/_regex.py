@@ -67,6 +67,8 @@ _GROUPREFS: Final = {_c.GROUPREF, getattr(_c, "GROUPREF_IGNORE", None)} - {None}
 _LOOKAROUNDS: Final = {_c.ASSERT, _c.ASSERT_NOT}
 _ANY_REPEAT: Final = _REPEATS | ({_POSSESSIVE} - {None})
 _CONDITIONAL: Final = getattr(_c, "GROUPREF_EXISTS", None)
+# ``$`` and ``\Z``: after a repetition that took the rest of the text, they cannot fail
+_ENDS: Final = [(_c.AT, _c.AT_END), (_c.AT, _c.AT_END_STRING)]
 
 
 #: The characters a serialized origin can hold (what a regex sees after the origin grammar).
@@ -129,7 +131,7 @@ def _estimate(
     items = list(_p.parse(pattern, flags))
     # Once a fullmatch reaches a final repetition that matches every character it can be
     # given, it succeeds: nothing before it is ever retried.
-    while items and (items[-1][0] is _c.AT or analysis.matches_the_rest(items[-1], flags)):
+    while items and (items[-1] in _ENDS or analysis.matches_the_rest(items[-1], flags)):
         items.pop()
     return analysis.worst_steps(items, max_length)
 
@@ -154,7 +156,7 @@ class _Analysis:
         ``(?s:.*)``: a repetition with no upper bound that any input character continues."""
         op, argument = item
         if op is _c.SUBPATTERN and len(argument[-1]) == 1:
-            return self.matches_the_rest(argument[-1][0], flags | argument[1])
+            return self.matches_the_rest(argument[-1][0], (flags | argument[1]) & ~argument[2])
         if op not in _ANY_REPEAT or argument[0] != 0 or argument[1] != _c.MAXREPEAT:
             return False
         body = argument[2]

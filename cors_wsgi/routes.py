@@ -167,7 +167,11 @@ def _path_pattern_problem(pattern: PathPattern) -> str | None:
             return "expected a str regular expression"  # type: ignore[unreachable]
         slow = slow_regex(pattern.pattern, pattern.flags, MAX_REGEX_PATH_LENGTH, "path")
         if slow:
-            return f"{slow}; such a regex can take far over a millisecond per request (ReDoS)"
+            return (
+                f"{slow}; such a regex can take far over a millisecond per request (ReDoS). "
+                "End each repeated part with a character it cannot match, as in (?:[^/]+/)* "
+                "for any number of segments, or use a prefix pattern (/api/*)"
+            )
         return None
     star = pattern.find("*")
     if (
