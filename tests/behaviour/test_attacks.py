@@ -3,6 +3,7 @@ ASGI middleware (runner.py); input bounds."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -12,6 +13,7 @@ from cors_wsgi import ConfigError, CORSPolicy
 from cors_wsgi.core import request_facts
 from cors_wsgi.decision import REFUSALS
 from cors_wsgi.memo import DECISION_CACHE_SIZE, PolicyDecider
+from cors_wsgi.routes import MAX_REGEX_PATH_LENGTH
 
 from ..support.helpers import ALLOWED, EVIL
 from .runner import ADAPTERS, through_core
@@ -214,6 +216,28 @@ def test_hostile_input_decides_in_bounded_time(
     elapsed = time.perf_counter() - started
     assert answer.header("Access-Control-Allow-Origin") is None or method == "OPTIONS"
     assert elapsed < 0.5, elapsed  # end to end, generous for loaded machines
+
+
+LONG_PATH_ROUTES = [
+    (re.compile(r"/api/.*"), {"allow_origins": [ALLOWED], "cross_origin_protection": True}),
+    ("/*", {"allow_origins": "*"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "acao"),
+    [pytest.param("GET", 200, None, id="read: no CORS"), pytest.param("POST", 403, None, id="write: refused")],
+)  # fmt: skip
+@pytest.mark.parametrize("adapter", ADAPTERS)
+def test_a_path_too_long_for_regex_routes_is_closed_not_handed_to_the_catch_all(
+    adapter: str, method: str, status: int, acao: str | None
+) -> None:
+    """Over 2,048 characters no regex is tried: the path must not reach the permissive `/*`
+    behind the regex route, nor lose its cross_origin_protection."""
+    path = "/api/" + "a" * MAX_REGEX_PATH_LENGTH
+    answer = ADAPTERS[adapter](LONG_PATH_ROUTES, method, path, {"Origin": EVIL})
+    assert answer.status == status
+    assert answer.header("Access-Control-Allow-Origin") == acao
 
 
 def test_decision_cache_is_bounded_under_an_origin_spray() -> None:
