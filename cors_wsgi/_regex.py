@@ -294,7 +294,12 @@ class _Analysis:
             passed = threads
             for _ in range(max(1, min(low, 2)) if high else 0):
                 passed = self.sequence(body, passed)
-            return passed | threads if low == 0 else passed
+            if low == 0 and high:
+                # taken or not, what follows may be tried twice: (?:a[0-9]*)? twenty times on
+                # "aaaaaaaaaa" tries every subset
+                passed = {(t[0] * 2, *t[1:]) for t in passed | threads}
+                self.note(passed)
+            return passed
         if op is _c.SUBPATTERN or op in _LOOKAROUNDS:
             # a lookaround holds no repetition of variable length (see unsupported)
             return threads if op in _LOOKAROUNDS else self.sequence(argument[-1], threads)

@@ -81,6 +81,7 @@ REFUSED = [
     pytest.param("https://[a-z]*" + "[a-z]?" * 16 + "x", "[a-z]* then [a-z]? then", id="optional parts"),
     pytest.param("https://" + "a?" * 22 + "a" * 22, "a? then a?", id="a?**n a**n"),
     pytest.param("https://" + "(?:a|a)" * 20 + "x", "steps", id="alternatives alike, in sequence"),
+    pytest.param("https://" + "(?:a[0-9]*)?" * 20 + "x", "steps", id="optional groups, in sequence"),
 ]  # fmt: skip
 
 # Path regexes: they may see 2,048 characters, so two repetitions that can split the same text
