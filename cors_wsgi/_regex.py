@@ -106,11 +106,14 @@ def slow_regex(
     steps, chain = _estimate(pattern, flags, max_length, alphabet)
     if steps <= MAX_STEPS:
         return None
-    shown = " then ".join(chain) if chain else pattern
+    shown = " then ".join(chain[-4:]) if chain else pattern
+    if len(chain) > 4:
+        shown = "... then " + shown
+    amount = f"about {steps:,}" if steps < _HUGE else f"more than {_HUGE:.0e}"
     return (
-        f"repetitions that can match the same characters one after another ({shown}) make a "
+        f"repetitions or choices that can match the same text one after another ({shown}) make a "
         f"backtracking engine try every way to split a {max_length}-character {text} between "
-        f"them: about {steps:,} steps, above the bound of {MAX_STEPS:,}; keep one such repetition "
+        f"them: {amount} steps, above the bound of {MAX_STEPS:,}; keep one such repetition "
         "and separate the others by a character they cannot match, e.g. [a-z0-9-]+ instead of "
         ".* in a host label, (?:[a-z0-9-]+\\.)* for any subdomains, [^/]+ for one path segment"
     )
@@ -143,6 +146,14 @@ def _estimate(
 # required since; ``shown`` the run's repetitions as written.
 _Thread = tuple[int, int, int, frozenset[str] | None, frozenset[frozenset[str]], tuple[str, ...]]
 _START: Final[_Thread] = (1, 1, 1, None, frozenset(), ())
+#: Estimates stop growing here (far above any bound; keeps the numbers printable).
+_HUGE: Final = 10**18
+
+
+def _capped(steps: int) -> int:
+    return min(steps, _HUGE)
+
+
 _MAX_THREADS: Final = 256
 
 
@@ -273,7 +284,7 @@ class _Analysis:
         self.worst: tuple[int, tuple[str, ...]] = (1, ())
         self.sequence(items, {_START})
         steps, shown = self.worst
-        return steps * max(1, self.size(items)), shown
+        return _capped(steps * max(1, self.size(items))), shown
 
     def sequence(self, items: Any, threads: set[_Thread]) -> set[_Thread]:
         for item in items:
@@ -297,7 +308,9 @@ class _Analysis:
             if low == 0 and high:
                 # taken or not, what follows may be tried twice: (?:a[0-9]*)? twenty times on
                 # "aaaaaaaaaa" tries every subset
-                passed = {(t[0] * 2, *t[1:]) for t in passed | threads}
+                passed = {
+                    (_capped(t[0] * 2), *t[1:5], (*t[5], _show(item))) for t in passed | threads
+                }
                 self.note(passed)
             return passed
         if op is _c.SUBPATTERN or op in _LOOKAROUNDS:
@@ -313,7 +326,7 @@ class _Analysis:
                 # alternatives that can start alike may both match, and what follows is then
                 # tried once for each: (?:a|a)(?:a|a)... tries every combination
                 ways = len(argument[1])
-                found = {(t[0] * ways, *t[1:]) for t in found}
+                found = {(_capped(t[0] * ways), *t[1:5], (*t[5], _show(item))) for t in found}
                 self.note(found)
             return found
         if op in _ZERO_WIDTH:
@@ -333,7 +346,7 @@ class _Analysis:
     @staticmethod
     def close(thread: _Thread) -> _Thread:
         banked, segment, largest, _previous, _middle, _shown = thread
-        return (banked * (segment // largest), 1, 1, None, frozenset(), ())
+        return (_capped(banked * (segment // largest)), 1, 1, None, frozenset(), ())
 
     def ambiguous_branches(self, branches: Any) -> bool:
         seen: frozenset[str] = _EMPTY
@@ -360,7 +373,8 @@ class _Analysis:
                 shared = previous & chars
                 if shared and all(needed & shared for needed in middle | needs):
                     grown = (*run, shown)
-                    found.add((banked, segment * count, max(largest, count), chars, needs, grown))
+                    grown_segment = _capped(segment * count)
+                    found.add((banked, grown_segment, max(largest, count), chars, needs, grown))
             closed = self.close(thread)
             found.add((closed[0], count, count, chars, needs, (shown,)))
             if optional:

@@ -66,7 +66,7 @@ def _piece(rng: random.Random, depth: int) -> str:
         piece = f"(?:{random_regex(rng, depth + 1)})"
     if rng.random() < 0.45:
         piece += rng.choice(QUANTIFIERS) + rng.choice(("", "", "?", "+"))
-    if rng.random() < 0.05:  # a piece many times over: a?a?a?... costs 2**k tries
+    if rng.random() < 0.1:  # a piece many times over: a?a?a?... costs 2**k tries
         piece *= rng.randint(6, 24)
     return piece
 
