@@ -322,10 +322,10 @@ class _Analysis:
             found: set[_Thread] = set()
             for branch in argument[1]:
                 found |= self.sequence(branch, threads)
-            if self.ambiguous_branches(argument[1]):
+            ways = self.ways(argument[1])
+            if ways > 1:
                 # alternatives that can start alike may both match, and what follows is then
                 # tried once for each: (?:a|a)(?:a|a)... tries every combination
-                ways = len(argument[1])
                 found = {(_capped(t[0] * ways), *t[1:5], (*t[5], _show(item))) for t in found}
                 self.note(found)
             return found
@@ -347,6 +347,39 @@ class _Analysis:
     def close(thread: _Thread) -> _Thread:
         banked, segment, largest, _previous, _middle, _shown = thread
         return (_capped(banked * (segment // largest)), 1, 1, None, frozenset(), ())
+
+    def ways(self, branches: Any) -> int:
+        """How many times what follows alternatives may be tried: once when the next character
+        decides between them; for fixed texts (``app1|app10|api``), once per length, since
+        two different texts of one length never both match; otherwise once per alternative."""
+        if not self.ambiguous_branches(branches):
+            return 1
+        texts = [self.fixed_text(branch) for branch in branches]
+        if any(text is None for text in texts):
+            return len(branches)
+        by_length: dict[int, list[list[frozenset[str]]]] = {}
+        for text in texts:
+            assert text is not None
+            same = by_length.setdefault(len(text), [])
+            if any(all(a & b for a, b in zip(text, other, strict=True)) for other in same):
+                return len(branches)  # two can match the same text
+            same.append(text)
+        return len(by_length)
+
+    def fixed_text(self, items: Any) -> list[frozenset[str]] | None:
+        """The characters at each position of a sequence of single characters, else None."""
+        found: list[frozenset[str]] = []
+        for op, argument in items:
+            if op in (_c.LITERAL, _c.NOT_LITERAL, _c.IN, _c.ANY, _c.CATEGORY):
+                found.append(self.characters((op, argument)))
+            elif op is _c.SUBPATTERN:
+                inner = self.fixed_text(argument[-1])
+                if inner is None:
+                    return None
+                found.extend(inner)
+            else:
+                return None
+        return found
 
     def ambiguous_branches(self, branches: Any) -> bool:
         seen: frozenset[str] = _EMPTY
