@@ -1,19 +1,29 @@
-"""Regex safety: find the nesting that makes a backtracking engine take exponential time.
+"""Regex safety: bound the time a backtracking engine can spend on one match.
 
 The only module that reads CPython's regex parser (``re._parser``; ``sre_parse`` before 3.11).
 
-A repetition that can run more than once, ``(X)*``, ``(X)+`` or ``(X){20}``, backtracks
-exponentially when the same text can be split into its iterations, or matched inside one
-iteration, in more than one way: ``(a+)+`` (``aa`` is one iteration or two), ``(a|a)*``,
-``(\\w+\\.?)+``, ``([a-z.]+)*``, ``(.*a){20}``. Inside such a repetition this module requires every
-choice to be decided by the next character: each optional or repeated part must start with
-characters that nothing allowed after it can start with (the next iteration included), and
-alternatives must start differently. ``([a-z0-9-]+\\.)*`` passes: the ``.`` that ends an
-iteration is a separator its inner repetition cannot match. Repetitions outside any repeated
-group (``https://.*\\.example\\.com``) cost at most polynomial time and are not restricted.
+Three checks, each refusal naming the construct and a rewrite (:func:`slow_regex`):
 
-Character classes are compared over a small universe, ASCII plus a few non-ASCII samples, which
-is exact for origins (browsers send ASCII) and errs on the side of refusing otherwise.
+1. **Exponential nesting.** A repetition that can run more than once, ``(X)*``, ``(X)+`` or
+   ``(X){20}``, backtracks exponentially when the same text can be split into its iterations,
+   or matched inside one iteration, in more than one way: ``(a+)+``, ``(a|a)*``, ``(\\w+\\.?)+``,
+   ``([a-z.]+)*``, ``(.*a){20}``. Inside such a repetition every choice must be decided by the
+   next character: each optional or repeated part must start with characters that nothing
+   allowed after it can start with (the next iteration included), and alternatives must start
+   differently. ``([a-z0-9-]+\\.)*`` passes: the ``.`` that ends an iteration is a separator
+   its inner repetition cannot match. Atomic groups and possessive repetitions are checked as
+   ordinary ones: they stop backtracking into a finished match, not while it is found.
+2. **Constructs with no known bound**: conditionals, back-references, lookarounds inside a
+   repetition or holding a repetition of variable length.
+3. **Polynomial work.** Outside repeated groups, repetitions (and optional parts, and
+   alternatives that start alike) that can match the same characters one after another make
+   the engine try every split of the text between them. :meth:`_Analysis.worst_steps`
+   estimates the steps on the longest input the regex can see, and a regex above
+   :data:`MAX_STEPS` is refused.
+
+Character classes are compared over a small universe, ASCII plus a few non-ASCII samples (for
+origins, only the characters the origin grammar lets through), which is exact for origins and
+errs on the side of refusing otherwise.
 """
 
 from __future__ import annotations
