@@ -67,9 +67,10 @@ _CATEGORIES: Final = {
 
 
 #: Estimated backtracking steps a regex may take on the longest input it is given, above which
-#: it is refused. One step measured 0.5-1.6 ns (CPython 3.11, this project's 2-core test
-#: machine), so the bound keeps an accepted regex's worst case near 0.3 ms, under 1 ms.
-MAX_STEPS: Final = 200_000
+#: it is refused. A step (one character compared, one split tried) measured up to 10 ns
+#: (CPython 3.11, a lazy repetition of a group before a run of classes, on this project's
+#: shared 2-core test machine), so an accepted regex stays near 0.5 ms at worst, under 1 ms.
+MAX_STEPS: Final = 50_000
 #: Longest path a path regex is tried on (see :mod:`cors_wsgi.routes`).
 MAX_REGEX_PATH_LENGTH: Final = 2048
 
@@ -291,19 +292,23 @@ class _Analysis:
         in several ways, and each way tries the text after it again.
         """
         self.length = length
-        self.worst: tuple[int, tuple[str, ...]] = (1, ())
-        self.sequence(items, {_START})
-        steps, shown = self.worst
-        return _capped(steps * max(1, self.size(items))), shown
+        self.worst: tuple[int, tuple[str, ...]] = (max(1, self.size(items)), ())
+        self.sequence(items, {_START}, 0)
+        return self.worst
 
-    def sequence(self, items: Any, threads: set[_Thread]) -> set[_Thread]:
-        for item in items:
-            threads = self.step(item, threads)
+    def sequence(self, items: Any, threads: set[_Thread], after: int) -> set[_Thread]:
+        """*threads* through *items*; *after* is the size of what follows them, which every
+        way of reaching their end is tried against."""
+        sizes = [self.size([item]) for item in items]
+        rest = sum(sizes) + after
+        for item, size in zip(items, sizes, strict=True):
+            rest -= size
+            threads = self.step(item, threads, rest)
             if len(threads) > _MAX_THREADS:  # keep the costliest: an estimate errs upwards
                 threads = set(sorted(threads, key=lambda t: -t[0] * t[1])[:_MAX_THREADS])
         return threads
 
-    def step(self, item: Any, threads: set[_Thread]) -> set[_Thread]:
+    def step(self, item: Any, threads: set[_Thread], after: int) -> set[_Thread]:
         op, argument = item
         if op in _ANY_REPEAT:
             low, high, body = argument
@@ -311,33 +316,33 @@ class _Analysis:
             # every subset); one holding a repetition is walked instead, to count that one.
             if high > low and (high > 1 or not self.has_loop(body)):
                 count = min(high - low + 1, self.length + 1)
-                return self.unit(_show(item), low == 0, count, body, threads)
+                return self.unit(_show(item), low == 0, count, body, threads, after)
             passed = threads
             for _ in range(max(1, min(low, 2)) if high else 0):
-                passed = self.sequence(body, passed)
+                passed = self.sequence(body, passed, after)
             if low == 0 and high:
                 # taken or not, what follows may be tried twice: (?:a[0-9]*)? twenty times on
                 # "aaaaaaaaaa" tries every subset
                 passed = {
                     (_capped(t[0] * 2), *t[1:5], (*t[5], _show(item))) for t in passed | threads
                 }
-                self.note(passed)
+                self.note(passed, after)
             return passed
         if op is _c.SUBPATTERN or op in _LOOKAROUNDS:
             # a lookaround holds no repetition of variable length (see unsupported)
-            return threads if op in _LOOKAROUNDS else self.sequence(argument[-1], threads)
+            return threads if op in _LOOKAROUNDS else self.sequence(argument[-1], threads, after)
         if op is _ATOMIC:
-            return self.sequence(argument, threads)
+            return self.sequence(argument, threads, after)
         if op is _c.BRANCH:
             found: set[_Thread] = set()
             for branch in argument[1]:
-                found |= self.sequence(branch, threads)
+                found |= self.sequence(branch, threads, after)
             ways = self.ways(argument[1])
             if ways > 1:
                 # alternatives that can start alike may both match, and what follows is then
                 # tried once for each: (?:a|a)(?:a|a)... tries every combination
                 found = {(_capped(t[0] * ways), *t[1:5], (*t[5], _show(item))) for t in found}
-                self.note(found)
+                self.note(found, after)
             return found
         if op in _ZERO_WIDTH:
             return threads
@@ -401,7 +406,13 @@ class _Analysis:
         return False
 
     def unit(
-        self, shown: str, optional: bool, count: int, body: Any, threads: set[_Thread]
+        self,
+        shown: str,
+        optional: bool,
+        count: int,
+        body: Any,
+        threads: set[_Thread],
+        after: int,
     ) -> set[_Thread]:
         """A repetition or choice of *count* ways, joining the run before it when they can
         match the same characters, or starting a run of its own."""
@@ -422,14 +433,16 @@ class _Analysis:
             found.add((closed[0], count, count, chars, needs, (shown,)))
             if optional:
                 found.add(thread)
-        self.note(found)
+        self.note(found, after + self.size(body))
         return found
 
-    def note(self, threads: set[_Thread]) -> None:
-        """Keep the costliest of *threads* as the worst case so far."""
+    def note(self, threads: set[_Thread], after: int) -> None:
+        """Keep the costliest of *threads* as the worst case so far: each way of reaching this
+        point is tried against the *after* characters of pattern that follow."""
         for banked, segment, _largest, _previous, _middle, run in threads:
-            if banked * segment > self.worst[0]:
-                self.worst = (banked * segment, run)
+            steps = _capped(banked * segment * (after + 1))
+            if steps > self.worst[0]:
+                self.worst = (steps, run)
 
     def needs(self, items: Any) -> frozenset[frozenset[str]]:
         """Sets of characters a match of *items* always holds one of (one set per character it

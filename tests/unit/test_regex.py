@@ -106,6 +106,7 @@ REFUSED_PATHS = [
     pytest.param(r"(?:/api/*).*", "/* then .*", id="a prefix with .*, newline-sensitive"),
     pytest.param(r"/(a+)+/x", "inside a repetition", id="(a+)+"),
     pytest.param(r"/(x)?(?(1)a|b)", "conditional", id="conditional"),
+    pytest.param("/b+(\\d)+?" + "\\w" * 85, "steps", id="one repetition, a long tail (1.8 ms)"),
 ]  # fmt: skip
 
 
