@@ -92,7 +92,9 @@ class Decider:
             self._only = PolicyDecider(self.policy, keys)
         elif isinstance(given, (list, tuple)):
             self.routes = tuple(build_routes(given))
-            self._routes = Routes(self.routes, [PolicyDecider(r.policy, keys) for r in self.routes])
+            deciders = [PolicyDecider(r.policy, keys) for r in self.routes]
+            closed = PolicyDecider(closed_policy(self.routes), keys)
+            self._routes = Routes(self.routes, deciders, closed)
         else:
             expected = "expected a CORSPolicy, a dict, or (path, policy) pairs"
             raise ConfigError([Problem("policy", config, expected, "E024")])
@@ -335,6 +337,14 @@ def keyword_config(cls: type, policy: Config | None, options: Mapping[str, Any])
         )
     config: Config = migration.policy_config()
     return config
+
+
+def closed_policy(routes: Sequence[PathRoute]) -> CORSPolicy:
+    """The policy of a path too long for the regex routes (see
+    :class:`~cors_wsgi.routes.Routes`): no origin allowed, and ``cross_origin_protection`` on
+    when any route has it on, so an unusually long path gains nothing."""
+    protect = any(route.policy.cross_origin_protection for route in routes)
+    return CORSPolicy(cross_origin_protection=protect)
 
 
 def pattern_text(pattern: PathPattern) -> str:

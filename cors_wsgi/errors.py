@@ -26,7 +26,7 @@ PROBLEM_CODES: Final[Mapping[str, str]] = MappingProxyType(
         "E008": "allow_origin_func is not callable",
         "E009": "allow_origin_regex is not a string, a str re.Pattern or a list of them",
         "E010": "invalid regular expression",
-        "E011": "a regular expression that can backtrack exponentially (ReDoS)",
+        "E011": "a regular expression that can backtrack too long on a hostile input (ReDoS)",
         "E012": "a subdomain pattern other than one leftmost wildcard label, or too broad",
         "E013": "not an origin as browsers send it (the message says what to write)",
         "E014": "'*' listed together with other entries",

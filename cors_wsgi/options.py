@@ -33,11 +33,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from ._http import DEBUG_HEADER, NORMALISED_METHODS
-from ._regex import ambiguous_repetition
+from ._regex import ORIGIN_ALPHABET, slow_regex
 from .errors import ConfigError, Problem
 from .hosts import LOOPBACK, HostMatcher, parse_entry
 from .origins import (
     ANY_PORT,
+    MAX_ORIGIN_LENGTH,
     OriginMatcher,
     check_port_wildcard,
     check_subdomain_pattern,
@@ -439,15 +440,15 @@ def _compile_regex(key: str, entry: object, problems: list[Problem]) -> re.Patte
     else:
         problems.append(Problem(key, entry, "expected a non-empty string", "E009"))
         return None
-    ambiguity = ambiguous_repetition(regex.pattern, regex.flags)
-    if ambiguity:
+    slow = slow_regex(regex.pattern, regex.flags, MAX_ORIGIN_LENGTH, "Origin", ORIGIN_ALPHABET)
+    if slow:
         problems.append(
             Problem(
                 key,
                 entry,
-                f"{ambiguity}, which can take seconds per request on a crafted Origin (ReDoS); "
-                "end each repeated part with a separator it cannot match, as in "
-                "([a-z0-9-]+\\.)*, or use allow_origins = https://*.example.com",
+                f"{slow}; such a regex can take far over a millisecond per request on a "
+                "crafted Origin (ReDoS). End each repeated part with a separator it cannot "
+                "match, as in ([a-z0-9-]+\\.)*, or use allow_origins = https://*.example.com",
                 "E011",
             )
         )
@@ -560,8 +561,10 @@ class Options:
         example=r"https://pr-[0-9]+\.preview\.example\.com",
         details="Any of several may match; a string holding several lines is one regex per "
         "line. Never matches `null` or an origin that is not serialized as browsers send it. "
-        "Regexes that can backtrack exponentially are refused, and so are regexes that match "
-        "origins nobody can own when credentials are on.",
+        "Regexes that can backtrack too long on a hostile 300-character `Origin` (nested or "
+        "overlapping repetitions, conditionals, back-references, lookarounds in a repetition) "
+        "are refused, and so are regexes that match origins nobody can own when credentials "
+        "are on.",
     )
     allow_origin_func: OriginFunction | None = option(  # noqa: RUF009  # a dataclasses.field
         None,

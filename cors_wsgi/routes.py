@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
-from ._regex import ambiguous_repetition
+from ._regex import MAX_REGEX_PATH_LENGTH, slow_regex
 from .errors import ConfigError, Problem
 from .options import read_ini
 from .policy import CORSPolicy
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "INI_REGEX_PREFIX",
+    "MAX_REGEX_PATH_LENGTH",
     "PathPattern",
     "PathRoute",
     "PolicyLike",
@@ -59,6 +60,11 @@ class PathRoute:
         else:
             self._exact, self._prefix = pattern, ""
 
+    @property
+    def is_regex(self) -> bool:
+        """True for a regular-expression pattern."""
+        return self._regex is not None
+
     def matches(self, path: str) -> bool:
         """True when *path* (already normalised) is this pattern's path or lies below it, or
         matches its regular expression in full."""
@@ -72,18 +78,31 @@ class PathRoute:
 
 class Routes(Generic[T]):
     """Path routes in matching order, each carrying a value (a policy's decider, say); the
-    first route whose pattern matches the normalised path wins."""
+    first route whose pattern matches the normalised path wins.
 
-    __slots__ = ("routes", "values")
+    A path longer than :data:`MAX_REGEX_PATH_LENGTH` is never tried against a regex (the
+    guard bounds a regex's time on paths up to that length only). Such a path is matched
+    against the exact and prefix routes before the first regex route as usual; on reaching a
+    regex route it gets *closed*, the value of a policy that allows no origin, so it never
+    falls to a later, broader route the regex might have kept it from.
+    """
 
-    def __init__(self, routes: Sequence[PathRoute], values: Sequence[T]) -> None:
+    __slots__ = ("closed", "routes", "values")
+
+    def __init__(
+        self, routes: Sequence[PathRoute], values: Sequence[T], closed: T | None = None
+    ) -> None:
         self.routes = tuple(routes)
         self.values = tuple(values)
+        self.closed = closed
 
     def select(self, path: str) -> T | None:
         """The value of the first route matching *path*, or None when none does."""
         path = normalise_path(path)
+        too_long = len(path) > MAX_REGEX_PATH_LENGTH
         for route, value in zip(self.routes, self.values, strict=True):
+            if too_long and route.is_regex:
+                return self.closed
             if route.matches(path):
                 return value
         return None
@@ -148,9 +167,13 @@ def _path_pattern_problem(pattern: PathPattern) -> str | None:
     if isinstance(pattern, re.Pattern):
         if not isinstance(pattern.pattern, str):  # re.compile(b"...") passes for a Pattern
             return "expected a str regular expression"  # type: ignore[unreachable]
-        ambiguity = ambiguous_repetition(pattern.pattern, pattern.flags)
-        if ambiguity:
-            return f"{ambiguity}, which can take seconds per request on a crafted path (ReDoS)"
+        slow = slow_regex(pattern.pattern, pattern.flags, MAX_REGEX_PATH_LENGTH, "path")
+        if slow:
+            return (
+                f"{slow}; such a regex can take far over a millisecond per request (ReDoS). "
+                "End each repeated part with a character it cannot match, as in (?:[^/]+/)* "
+                "for any number of segments, or use a prefix pattern (/api/*)"
+            )
         return None
     star = pattern.find("*")
     if (

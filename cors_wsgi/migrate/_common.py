@@ -119,7 +119,9 @@ def prefix_regex_as_full(source: str) -> str:
     """A regex matched as a prefix (``re.match``) rewritten to be matched in full."""
     if source.endswith("$") and not source.endswith("\\$"):
         return source
-    return f"(?:{source}).*"
+    # (?s:.*) matches whatever follows, newlines included: the match never backtracks into
+    # the prefix, which keeps the rule linear in the path's length
+    return f"(?:{source})(?s:.*)"
 
 
 def origins_and_regexes(

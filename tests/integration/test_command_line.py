@@ -87,7 +87,7 @@ def test_version() -> None:
          0, "allow_credentials = true"),
         (["starlette", "{'allow_origins': ['*'], 'allow_credentials': True}"], 1, "# UNSAFE:"),
         (["django", "{'CORS_ALLOWED_ORIGINS': ['https://app.example.com'], "
-                    "'CORS_URLS_REGEX': '^/api/'}"], 0, "[cors:re:(?:^/api/).*]"),
+                    "'CORS_URLS_REGEX': '^/api/'}"], 0, "[cors:re:(?:^/api/)(?s:.*)]"),
         (["flask-cors", "not.a.module:x"], 2, "cannot import"),
     ],
 )  # fmt: skip

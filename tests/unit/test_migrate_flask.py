@@ -25,7 +25,7 @@ def test_migrate_reads_the_cors_keywords_and_resources_of_an_app_not_just_its_co
     assert "allow_origins = *" not in out and "UNSAFE" not in out
     assert f"allow_origins = {ALLOWED}" in out and f"allow_origins = {OTHER_ALLOWED}" in out
     assert out.count("allow_credentials = true") == 2  # each resource
-    assert "[cors:re:(?:/api/*).*]" in out
+    assert "[cors:re:(?:/api/*)(?s:.*)]" in out
 
 
 def test_origins_per_resource_with_top_level_credentials_are_safe() -> None:
