@@ -222,6 +222,10 @@ def _star(pattern: Any) -> Any:
 _CONVERTER: Final = re.compile(r"<(?:([a-zA-Z_][a-zA-Z0-9_]*)(?:\([^)]*\))?:)?[a-zA-Z_]\w*>")
 
 
+#: What lets a regex's match depend on text after it: anchors and lookarounds.
+_LOOKS_AHEAD: Final = re.compile(r"\$|\\[ZbB]|\(\?[=!<]")
+
+
 def rule_regex(rule: str) -> str:
     """A Flask URL rule (``/items/<int:id>``) as a regex matching its paths in full: each
     variable matches a segment (``path`` variables: any rest of the path)."""
@@ -249,20 +253,29 @@ def flask_app_config(layers: Sequence[Layer]) -> dict[str, Any]:
                 resources.append((pattern, merged))
                 continue
             for rule in rules:
-                limited = _limit(pattern, rule_regex(rule))
+                limited = _limit(pattern, rule)
                 if limited is not None:
                     resources.append((limited, merged))
     return {"resources": resources}
 
 
 def _limit(pattern: str | re.Pattern[str], rule: str) -> str | re.Pattern[str] | None:
-    """The paths of *rule* (a full-match regex) that the resource *pattern* also matches."""
+    """The paths of the Flask URL *rule* that the resource *pattern* also matches."""
+    paths = rule_regex(rule)
     if isinstance(pattern, str) and not set(pattern) & FLASK_REGEX_HINTS:
-        return pattern if re.fullmatch(rule, pattern) else None
+        return pattern if re.fullmatch(paths, pattern) else None
     source = regex_source(pattern)
     if source in _EVERY_PATH:
-        return re.compile(f"(?:{rule})$")
-    return re.compile(f"(?=(?:{source}))(?:{rule})$")
+        return re.compile(f"(?:{paths})$")
+    # flask-cors matches a resource as a prefix (re.match). When it matches the rule's fixed
+    # start and cannot look past what it matched, it matches every path of the rule: the rule
+    # alone says which paths, with no lookahead (which the regex guard may refuse).
+    fixed_start = rule.partition("<")[0]
+    if fixed_start == rule:  # one path: decided here, as flask-cors decides it per request
+        return rule if re.match(source, rule) else None
+    if not _LOOKS_AHEAD.search(source) and re.match(source, fixed_start):
+        return re.compile(f"(?:{paths})$")
+    return re.compile(f"(?=(?:{source}))(?:{paths})$")
 
 
 def config_of(target: object) -> Any:

@@ -75,5 +75,5 @@ def test_migrate_reads_the_project_s_settings_as_the_middleware_does(tmp_path: P
         check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "[cors:re:(?:^/(api|static)/).*]" in result.stdout
+    assert "[cors:re:(?:^/(api|static)/)(?s:.*)]" in result.stdout
     assert "x-api-key" in result.stdout and "allow_credentials = true" in result.stdout

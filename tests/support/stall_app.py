@@ -4,6 +4,7 @@ serve them with real servers and check that unrelated requests and shutdown are 
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from typing import Any
 
@@ -50,3 +51,21 @@ def guarded(func: Any) -> CORSMiddleware:
 
 sync_app = guarded(hangs)
 async_app = guarded(hangs_async)
+
+
+#: Per-path policies behind regex routes, and an origin regex, each with their hostile input:
+#: a 60 KB path (servers accept up to 64 KB targets) and an Origin at the 300-character cap
+#: built to make the regex backtrack as long as it can.
+HOSTILE_PATH = "/api/" + "a/" * 30_000 + "export"
+HOSTILE_ORIGIN = "https://" + "a." * 140 + "example.co"
+regex_app = CORSMiddleware(
+    hello,
+    [
+        (re.compile(r"/api/(?:[a-z0-9]+/)*export"), {"allow_origins": [ORIGIN]}),
+        (
+            "/*",
+            {"allow_origin_regex": r"https://([a-z0-9-]+\.)*example\.com", "debug": True,
+             "cross_origin_protection": True},
+        ),
+    ],
+)  # fmt: skip
