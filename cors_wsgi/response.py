@@ -56,9 +56,11 @@ OWNED_NAMES: Final = frozenset(name.lower() for entry in OPTIONS for name in ent
 _NOT_EXPOSABLE: Final = frozenset({"set-cookie", "set-cookie2"})
 ERROR_STATUS: Final = "500 Internal Server Error"
 ERROR_BODY: Final = b"Internal Server Error"
+#: Lower case, as ASGI requires, in both adapters: with ``expose_headers="*"`` and
+#: credentials the 500 then lists its names alike under WSGI and ASGI.
 ERROR_HEADERS: Final = (
-    ("Content-Type", "text/plain; charset=utf-8"),
-    ("Content-Length", str(len(ERROR_BODY))),
+    ("content-type", "text/plain; charset=utf-8"),
+    ("content-length", str(len(ERROR_BODY))),
 )
 
 

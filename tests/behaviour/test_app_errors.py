@@ -11,7 +11,9 @@ import pytest
 from webtest import TestApp
 
 from cors_wsgi import CORSMiddleware
+from cors_wsgi.asgi import CORSMiddleware as ASGICORSMiddleware
 
+from ..support.asgi_apps import request
 from ..support.faults_app import ALLOWED_ORIGINS, POLICY, app
 
 ORIGIN = ALLOWED_ORIGINS[0]
@@ -44,4 +46,29 @@ def test_handle_app_errors_also_with_exposed_response_headers() -> None:
     client = TestApp(CORSMiddleware(app, policy, handle_app_errors=True))
     response = client.get("/raise-early", headers={"Origin": ORIGIN}, status=500)
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
-    assert response.headers["Access-Control-Expose-Headers"] == "Content-Type, Content-Length"
+    assert response.headers["Access-Control-Expose-Headers"] == "content-type, content-length"
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [POLICY, {"allow_origins": [ORIGIN], "allow_credentials": True, "expose_headers": "*"}],
+)
+def test_the_500_is_the_same_under_wsgi_and_asgi(policy: dict[str, object]) -> None:
+    """The answer to an exception before the response started, header for header."""
+
+    async def raising(scope: object, receive: object, send: object) -> None:
+        raise RuntimeError("before http.response.start")
+
+    logging.disable(logging.ERROR)
+    try:
+        wsgi = TestApp(CORSMiddleware(app, policy, handle_app_errors=True))
+        response = wsgi.get("/raise-early", headers={"Origin": ORIGIN}, status=500)
+        asgi = ASGICORSMiddleware(raising, policy, handle_app_errors=True)
+        exchange = request(asgi, "GET", "/raise-early", {"Origin": ORIGIN})
+    finally:
+        logging.disable(logging.NOTSET)
+    assert exchange.status == 500
+    assert exchange.body == response.body
+    assert sorted((n.lower(), v) for n, v in exchange.headers) == sorted(
+        (n.lower(), v) for n, v in response.headerlist
+    )
