@@ -53,9 +53,10 @@ _REPEATS: Final = {_c.MAX_REPEAT, _c.MIN_REPEAT}
 _POSSESSIVE: Final = getattr(_c, "POSSESSIVE_REPEAT", None)
 _ATOMIC: Final = getattr(_c, "ATOMIC_GROUP", None)
 _ZERO_WIDTH: Final = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
-_CATEGORIES: Final = {
-    getattr(_c, name): re.compile(pattern)
-    for name, pattern in (
+#: Each character category as regex source (for messages) and compiled (to test characters).
+_CATEGORY_TEXT: Final = {
+    getattr(_c, name): text
+    for name, text in (
         ("CATEGORY_DIGIT", r"\d"),
         ("CATEGORY_NOT_DIGIT", r"\D"),
         ("CATEGORY_SPACE", r"\s"),
@@ -64,6 +65,7 @@ _CATEGORIES: Final = {
         ("CATEGORY_NOT_WORD", r"\W"),
     )
 }
+_CATEGORIES: Final = {category: re.compile(text) for category, text in _CATEGORY_TEXT.items()}
 
 
 #: Estimated backtracking steps a regex may take on the longest input it is given, above which
@@ -620,19 +622,6 @@ class _Analysis:
         if matcher is None:
             return _UNIVERSE
         return frozenset(c for c in _UNIVERSE if matcher.fullmatch(c))
-
-
-_CATEGORY_TEXT: Final = {
-    getattr(_c, name): text
-    for name, text in (
-        ("CATEGORY_DIGIT", r"\d"),
-        ("CATEGORY_NOT_DIGIT", r"\D"),
-        ("CATEGORY_SPACE", r"\s"),
-        ("CATEGORY_NOT_SPACE", r"\S"),
-        ("CATEGORY_WORD", r"\w"),
-        ("CATEGORY_NOT_WORD", r"\W"),
-    )
-}
 
 
 def _show(item: Any) -> str:

@@ -32,6 +32,16 @@ FETCH_JS = """async ([url, init]) => {
 }"""
 
 
+def fetch_from(chromium: Chromium, origin: str, url: str, **init: Any) -> dict[str, Any]:
+    """``fetch(url, init)`` from a page of *origin*: what JavaScript could read, or its error."""
+    page = chromium.open(origin + "/")
+    try:
+        result: dict[str, Any] = page.evaluate(FETCH_JS, [url, init])
+        return result
+    finally:
+        page.close()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Skip an engine that is not installed, except in CI, where .ci/run installs all three."""
     if os.environ.get("CI"):

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from ..support.django_project import environment, manage
 from ..support.servers import serve
-from .conftest import FETCH_JS, localhost
+from .conftest import fetch_from, localhost
 from .engines import Chromium
 
 pytest.importorskip("django")
@@ -34,34 +33,27 @@ def django_api(
         yield localhost(url)
 
 
-def fetch(chromium: Chromium, origin: str, url: str, **init: Any) -> dict[str, Any]:
-    page = chromium.open(origin + "/")
-    try:
-        result: dict[str, Any] = page.evaluate(FETCH_JS, [url, init])
-        return result
-    finally:
-        page.close()
-
-
 def test_the_page_writes_and_reads_through_the_django_project(
     shared_chromium: Chromium, page_server: None, page_origin: str, django_api: str
 ) -> None:
-    created = fetch(shared_chromium, page_origin, django_api + "/api/items/", method="POST",
+    created = fetch_from(shared_chromium, page_origin, django_api + "/api/items/", method="POST",
                     body='{"name": "from the page"}', credentials="include",
                     headers={"Content-Type": "application/json", "X-Api-Key": "k"})  # fmt: skip
     assert created["ok"] and created["status"] == 201, created
-    listed = fetch(shared_chromium, page_origin, django_api + "/api/items/", credentials="include")
+    listed = fetch_from(
+        shared_chromium, page_origin, django_api + "/api/items/", credentials="include"
+    )
     assert listed["ok"] and "from the page" in listed["body"], listed
     assert listed["headers"]["x-total-count"] == "1"  # exposed by CORS_EXPOSE_HEADERS
-    static = fetch(shared_chromium, page_origin, django_api + "/static/app.js")
+    static = fetch_from(shared_chromium, page_origin, django_api + "/static/app.js")
     assert static["ok"] and "served by WhiteNoise" in static["body"], static
 
 
 def test_another_origin_is_refused_by_the_browser(
     shared_chromium: Chromium, page_server: None, other_origin: str, django_api: str
 ) -> None:
-    read = fetch(shared_chromium, other_origin, django_api + "/api/items/")
+    read = fetch_from(shared_chromium, other_origin, django_api + "/api/items/")
     assert not read["ok"] and "TypeError" in read["error"], read
-    write = fetch(shared_chromium, other_origin, django_api + "/api/items/", method="PUT",
+    write = fetch_from(shared_chromium, other_origin, django_api + "/api/items/", method="PUT",
                   body="{}", headers={"Content-Type": "application/json"})  # fmt: skip
     assert not write["ok"], write

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from ..support.servers import request, serve
-from .conftest import FETCH_JS, localhost
+from .conftest import fetch_from, localhost
 from .engines import Chromium
 
 pytestmark = pytest.mark.browser
@@ -25,40 +24,31 @@ def dropin_api(page_origin: str) -> Iterator[str]:
         yield localhost(url)  # another origin and site than the page's 127.0.0.1
 
 
-def fetch(chromium: Chromium, origin: str, url: str, init: dict[str, Any]) -> dict[str, Any]:
-    page = chromium.open(origin + "/")
-    try:
-        result: dict[str, Any] = page.evaluate(FETCH_JS, [url, init])
-    finally:
-        page.close()
-    return result
-
-
 def test_the_allowed_page_reads_and_writes_with_credentials(
     shared_chromium: Chromium, page_server: None, page_origin: str, dropin_api: str
 ) -> None:
-    listed = fetch(
-        shared_chromium, page_origin, dropin_api + "/api/items", {"credentials": "include"}
+    listed = fetch_from(
+        shared_chromium, page_origin, dropin_api + "/api/items", credentials="include"
     )
     assert listed["ok"], listed
     assert listed["status"] == 200 and listed["headers"]["x-total-count"].isdigit()
-    created = fetch(shared_chromium, page_origin, dropin_api + "/api/items", {
-        "method": "POST", "credentials": "include", "body": '{"name": "x"}',
-        "headers": {"Content-Type": "application/json", "Authorization": "Bearer demo-token"},
-    })  # fmt: skip
+    created = fetch_from(shared_chromium, page_origin, dropin_api + "/api/items",
+        method="POST", credentials="include", body='{"name": "x"}',
+        headers={"Content-Type": "application/json", "Authorization": "Bearer demo-token"},
+    )  # fmt: skip
     assert created["ok"] and created["status"] == 201, created
-    deleted = fetch(shared_chromium, page_origin, dropin_api + "/api/items/1", {
-        "method": "DELETE", "headers": {"Authorization": "Bearer demo-token"}})  # fmt: skip
+    deleted = fetch_from(shared_chromium, page_origin, dropin_api + "/api/items/1",
+        method="DELETE", headers={"Authorization": "Bearer demo-token"})  # fmt: skip
     assert deleted["ok"] and deleted["status"] == 200, deleted
 
 
 def test_a_page_on_another_origin_cannot_read(
     shared_chromium: Chromium, page_server: None, other_origin: str, dropin_api: str
 ) -> None:
-    result = fetch(shared_chromium, other_origin, dropin_api + "/api/items", {})
+    result = fetch_from(shared_chromium, other_origin, dropin_api + "/api/items")
     assert not result["ok"] and result["error"].startswith("TypeError"), result
-    result = fetch(shared_chromium, other_origin, dropin_api + "/api/items/2", {
-        "method": "DELETE", "headers": {"Authorization": "Bearer demo-token"}})  # fmt: skip
+    result = fetch_from(shared_chromium, other_origin, dropin_api + "/api/items/2",
+        method="DELETE", headers={"Authorization": "Bearer demo-token"})  # fmt: skip
     assert not result["ok"], result
     # Refused at the preflight: the DELETE never reached the application.
     _, _, body = request(dropin_api.replace("localhost", "127.0.0.1"), "GET", "/api/items")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ..support.servers import gunicorn
-from .conftest import FETCH_JS, localhost
+from .conftest import fetch_from, localhost
 from .engines import Chromium
 
 
@@ -19,15 +19,6 @@ def flask_api(page_origin: str) -> Iterator[str]:
     with gunicorn(["examples.flask_dropin:application"],
                   env={"CORS_ALLOW_ORIGINS": page_origin}) as url:  # fmt: skip
         yield localhost(url)
-
-
-def fetch_from(chromium: Chromium, origin: str, url: str, **init: Any) -> dict[str, Any]:
-    page = chromium.open(origin + "/")
-    try:
-        result: dict[str, Any] = page.evaluate(FETCH_JS, [url, init])
-        return result
-    finally:
-        page.close()
 
 
 def test_a_page_reads_the_flask_drop_in_api_as_it_read_flask_cors(
