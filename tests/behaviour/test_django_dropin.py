@@ -219,3 +219,15 @@ def test_a_receiver_cannot_enable_the_null_origin() -> None:
         assert get("/api/x", "https://any.example")["Access-Control-Allow-Origin"]
         assert "Access-Control-Allow-Origin" not in get("/api/x", "null")
         assert get("/api/x", "null", CORS_ALLOWED_ORIGINS=["null"])["Access-Control-Allow-Origin"]
+
+
+def test_the_wsgi_class_in_middleware_says_which_class_to_use() -> None:
+    """Django builds each MIDDLEWARE entry with get_response alone: the WSGI class, given no
+    options, says that Django's entry is cors_wsgi.django.CorsMiddleware (it was a bare
+    TypeError)."""
+    from cors_wsgi import ConfigError
+
+    with override_settings(**{**STACK, "MIDDLEWARE": ["cors_wsgi.CORSMiddleware"]}):
+        client = Client(raise_request_exception=True)
+        with pytest.raises(ConfigError, match=r"cors_wsgi\.django\.CorsMiddleware"):
+            client.get("/api/items/", headers={"origin": ALLOWED})
