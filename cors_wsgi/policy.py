@@ -12,18 +12,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, NoReturn, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from .browser import asking, simulate
 from .errors import ConfigError, Problem
 from .memo import PolicyDecider
 from .options import (
     ALWAYS_ALLOWED_HEADERS,
-    DEFAULT_MAX_AGE,
-    DEFAULT_METHODS,
-    DEFAULT_ORIGIN_FUNC_CACHE_SECONDS,
-    DEFAULT_ORIGIN_FUNC_CONCURRENCY,
-    DEFAULT_ORIGIN_FUNC_TIMEOUT,
     OPTION_NAMES,
     PREFLIGHT_VARY,
     PREFLIGHT_VARY_PNA,
@@ -38,6 +33,8 @@ from .options import (
 if TYPE_CHECKING:
     from datetime import timedelta
     from os import PathLike
+
+    from typing_extensions import Unpack
 
     from .decision import Decision
 
@@ -64,33 +61,10 @@ class CORSPolicy(Options):
 
     __slots__ = ()
 
-    def __init__(
-        self,
-        *,
-        allow_origins: Iterable[str] | str = (),
-        allow_origin_regex: str | re.Pattern[str] | Iterable[str | re.Pattern[str]] | None = (),
-        allow_origin_func: OriginFunction | str | None = None,
-        origin_func_cache_seconds: float | timedelta | str = DEFAULT_ORIGIN_FUNC_CACHE_SECONDS,
-        origin_func_timeout: float | timedelta | str = DEFAULT_ORIGIN_FUNC_TIMEOUT,
-        origin_func_concurrency: int | str = DEFAULT_ORIGIN_FUNC_CONCURRENCY,
-        allow_methods: Iterable[str] | str = DEFAULT_METHODS,
-        allow_headers: Iterable[str] | str = (),
-        expose_headers: Iterable[str] | str = (),
-        allow_credentials: bool | str = False,
-        max_age: int | timedelta | str | None = DEFAULT_MAX_AGE,
-        allow_private_network: bool | str = False,
-        keep_app_cors_headers: bool | str = False,
-        preflight_continue: bool | str = False,
-        cross_origin_protection: bool | str = False,
-        allowed_hosts: Iterable[str] | str = (),
-        refuse_untrusted_origins: bool | str = False,
-        debug: bool | str = False,
-        **unknown: NoReturn,  # typos are type errors for mypy and ConfigError at run time
-    ) -> None:
-        # The keywords above are the option table's, in its order with its defaults (a test
-        # compares them); each is read back by its name.
-        given = locals()
-        super().__init__({**{name: given[name] for name in OPTION_NAMES}, **unknown})
+    def __init__(self, **options: Unpack[PolicyOptions]) -> None:
+        # Each option is declared once, in the option table; PolicyOptions types the keywords
+        # (a test compares it with the table). Unknown names are refused with the closest one.
+        super().__init__(dict(options))
 
     @classmethod
     def from_dict(cls, mapping: Mapping[str, object]) -> CORSPolicy:
@@ -197,11 +171,12 @@ CORSPolicy.__doc__ = (
 
 
 class PolicyOptions(TypedDict, total=False):
-    """The options as the middlewares' keywords (``CORSMiddleware(app, allow_origins=[...])``),
-    typed for ``**options: Unpack[PolicyOptions]`` so that type checkers know each name and flag
-    a misspelt one, through Starlette's ``add_middleware`` and ``Middleware`` too. The names and
-    types are :class:`CORSPolicy`'s keywords, in the option table's order (a test compares them).
-    """
+    """The options as keywords, of :class:`CORSPolicy` and of both middlewares
+    (``CORSMiddleware(app, allow_origins=[...])``), typed for ``**options: Unpack[PolicyOptions]``
+    so that type checkers know each name and the values it accepts, and flag a misspelt one,
+    through Starlette's ``add_middleware`` and ``Middleware`` too. The names are the option
+    table's, in its order (a test compares them); defaults and meanings are the table's
+    (:data:`cors_wsgi.options.OPTIONS`)."""
 
     allow_origins: Iterable[str] | str
     allow_origin_regex: str | re.Pattern[str] | Iterable[str | re.Pattern[str]] | None

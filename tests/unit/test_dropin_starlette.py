@@ -23,8 +23,6 @@ import cors_wsgi
 from cors_wsgi import ConfigError, CORSPolicy
 from cors_wsgi.asgi import CORSMiddleware
 from cors_wsgi.migrate import PEERS
-from cors_wsgi.options import OPTION_NAMES
-from cors_wsgi.policy import PolicyOptions
 
 from ..peer_suites.starlette_differences import DIFFERENCES
 from ..support.asgi_apps import request
@@ -217,17 +215,6 @@ def test_keywords_are_keyword_only() -> None:
         assert all(
             p.kind is inspect.Parameter.KEYWORD_ONLY for p in list(parameters.values())[3:-1]
         )
-
-
-def test_policy_options_are_the_option_table() -> None:
-    """The typed keywords (PolicyOptions) repeat the option table's names and CORSPolicy's
-    accepted types: compared here, so the two cannot drift."""
-    declared = {name: ref.__forward_arg__ for name, ref in PolicyOptions.__annotations__.items()}
-    keywords = inspect.signature(CORSPolicy.__init__).parameters
-    accepted = {name: keywords[name].annotation for name in OPTION_NAMES}
-    assert list(declared) == list(OPTION_NAMES)
-    assert declared == accepted
-    assert PolicyOptions.__optional_keys__ == frozenset(OPTION_NAMES)
 
 
 def test_a_string_is_split_as_a_list_not_taken_character_by_character() -> None:

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from cors_wsgi import CORSPolicy
+from cors_wsgi import CORSMiddleware, CORSPolicy
+from cors_wsgi.asgi import CORSMiddleware as ASGICORSMiddleware
 from cors_wsgi.errors import Problem
 from cors_wsgi.options import DEFAULTS, OPTION_NAMES, OPTIONS, Option, Options
+from cors_wsgi.policy import PolicyOptions
 
 #: What the decision core reads beyond the options: compiled once, when a policy is built.
 COMPILED = (
@@ -36,14 +38,16 @@ def test_the_names_defaults_and_order_come_from_the_table() -> None:
     assert len(set(OPTION_NAMES)) == len(OPTION_NAMES)
 
 
-def test_the_typed_signature_matches_the_table() -> None:
-    """CORSPolicy's keywords stay explicit for mypy; they must be the table's, in its order,
-    with its defaults."""
-    parameters = list(inspect.signature(CORSPolicy.__init__).parameters.values())[1:]
-    keywords = [p for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]
-    assert [p.name for p in keywords] == list(OPTION_NAMES)
-    assert {p.name: p.default for p in keywords} == DEFAULTS
-    assert [p.kind for p in parameters[len(keywords) :]] == [inspect.Parameter.VAR_KEYWORD]
+def test_the_typed_keywords_are_the_table() -> None:
+    """CORSPolicy and both middlewares take ``**options: Unpack[PolicyOptions]``, which types
+    the keywords for mypy: its names are the table's, in its order, every one optional (the
+    defaults are the table's, applied by Options)."""
+    assert list(PolicyOptions.__annotations__) == list(OPTION_NAMES)
+    assert PolicyOptions.__optional_keys__ == frozenset(OPTION_NAMES)
+    for function in (CORSPolicy.__init__, CORSMiddleware.__init__, ASGICORSMiddleware.__init__):
+        options = inspect.signature(function).parameters["options"]
+        assert options.kind is inspect.Parameter.VAR_KEYWORD
+        assert options.annotation == "Unpack[PolicyOptions]"
 
 
 def test_the_policy_has_exactly_the_attributes_of_the_compiled_options() -> None:

@@ -259,7 +259,7 @@ def test_config_errors_through_the_middleware(
 
 def test_unknown_keyword_raises_config_error_not_type_error() -> None:
     with pytest.raises(ConfigError, match="did you mean allow_origins"):
-        CORSPolicy(allow_orgins=["https://a.example"])  # type: ignore[arg-type]
+        CORSPolicy(allow_orgins=["https://a.example"])  # type: ignore[call-arg]
 
 
 def test_every_problem_is_reported_at_once() -> None:
