@@ -682,22 +682,31 @@ def origin_func_costs(rounds: int, target: float) -> None:
 PROTECTION_KINDS = ("b", "d", "j", "k", "l")
 
 
+def off_and_on(off: CORSPolicy, on: CORSPolicy, kinds: tuple[str, ...]) -> dict[str, list[Stack]]:
+    """Per adapter: the bare app, then each middleware under the policy with an option off and
+    on (the comparisons of one option's cost)."""
+    return {
+        "WSGI": [
+            wsgi_stack("bare", bare_app, "bare", kinds),
+            wsgi_stack("off", CORSMiddleware(bare_app, off), "bare", kinds),
+            wsgi_stack("on", CORSMiddleware(bare_app, on), "bare", kinds),
+        ],
+        "ASGI": [
+            asgi_stack("bare", bare_asgi_app, "bare", kinds),
+            asgi_stack("off", ASGICORSMiddleware(bare_asgi_app, off), "bare", kinds),
+            asgi_stack("on", ASGICORSMiddleware(bare_asgi_app, on), "bare", kinds),
+        ],
+    }
+
+
 def protection_costs(rounds: int, target: float, old: Any = None) -> None:
     """cross_origin_protection per request through each middleware: safe requests (b, d) and
     writes (j, k, l), the same policy with the option off and on (and on under *old*, the
     ``--baseline`` checkout's package, when given)."""
     off, on = cors_wsgi_policy(), cors_wsgi_policy(cross_origin_protection=True)
     kinds = PROTECTION_KINDS
-    wsgi = [
-        wsgi_stack("bare", bare_app, "bare", kinds),
-        wsgi_stack("off", CORSMiddleware(bare_app, off), "bare", kinds),
-        wsgi_stack("on", CORSMiddleware(bare_app, on), "bare", kinds),
-    ]
-    asgi = [
-        asgi_stack("bare", bare_asgi_app, "bare", kinds),
-        asgi_stack("off", ASGICORSMiddleware(bare_asgi_app, off), "bare", kinds),
-        asgi_stack("on", ASGICORSMiddleware(bare_asgi_app, on), "bare", kinds),
-    ]
+    stacks_of = off_and_on(off, on, kinds)
+    wsgi, asgi = stacks_of["WSGI"], stacks_of["ASGI"]
     if old is not None:
         old_on = old.CORSPolicy(**known_to(old, on.options()))
         old_asgi = importlib.import_module("cors_wsgi_baseline.asgi").CORSMiddleware
@@ -732,17 +741,7 @@ def guard_costs(rounds: int, target: float) -> None:
     off = cors_wsgi_policy()
     on = cors_wsgi_policy(allowed_hosts="api.example.com", refuse_untrusted_origins=True)
     kinds = GUARD_KINDS
-    wsgi = [
-        wsgi_stack("bare", bare_app, "bare", kinds),
-        wsgi_stack("off", CORSMiddleware(bare_app, off), "bare", kinds),
-        wsgi_stack("on", CORSMiddleware(bare_app, on), "bare", kinds),
-    ]
-    asgi = [
-        asgi_stack("bare", bare_asgi_app, "bare", kinds),
-        asgi_stack("off", ASGICORSMiddleware(bare_asgi_app, off), "bare", kinds),
-        asgi_stack("on", ASGICORSMiddleware(bare_asgi_app, on), "bare", kinds),
-    ]
-    for label, stacks in (("WSGI", wsgi), ("ASGI", asgi)):
+    for label, stacks in off_and_on(off, on, kinds).items():
         for kind in kinds:  # only the refused origin under the guards is answered 403
             status = stacks[2].call(kind)[0]
             if status.startswith("403") is not (kind == "d"):
