@@ -24,11 +24,10 @@ from examples import django_app  # configures Django once for the process
 from ..support.helpers import ALLOWED
 from ..support.peers import (
     ORG_SUBDOMAIN,
-    ORIGINS,
     SCENARIOS,
     SUFFIXED,
     Send,
-    browser_verdict,
+    disagreements,
     django_sender,
     plain_wsgi,
     wsgi_sender,
@@ -123,16 +122,11 @@ def test_a_browser_reaches_the_same_verdict_on_the_peer_the_dropin_and_migrate(r
         migrated = from_django(row.config).policy_config()
         senders["migrate"] = wsgi_sender(CORSMiddleware(plain_wsgi, migrated))
     peer = django_sender(row.config)
-    differences: dict[tuple[str, str, str], tuple[str, bool, bool]] = {}
     with receivers(row):
-        for path in row.paths:
-            for origin in ORIGINS:
-                for scenario in SCENARIOS:
-                    theirs = browser_verdict(peer, path, origin, scenario)
-                    for name, send in senders.items():
-                        mine = browser_verdict(send, path, origin, scenario)
-                        if theirs != mine:
-                            differences[(name, origin, scenario)] = (path, theirs, mine)
+        differences = {
+            (d.sender, d.origin, d.scenario): (d.path, d.theirs, d.mine)
+            for d in disagreements(peer, senders, row.paths)
+        }
     undocumented = {k: v for k, v in differences.items() if k[1:] not in row.refusals}
     assert not undocumented
     for verdicts in differences.values():  # only ever safer: the peer allows, cors_wsgi refuses

@@ -31,6 +31,7 @@ from ..support.peers import (
     SUFFIXED,
     Send,
     browser_verdict,
+    disagreements,
 )
 
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
@@ -185,15 +186,10 @@ def test_a_browser_reaches_the_same_verdict_on_flask_cors_the_drop_in_and_migrat
         "migrate from the flask-cors app": migrated(peer_app, row.setup),
         "migrate from the cors_wsgi.flask app": migrated(our_app, row.setup),
     }
-    differences: dict[tuple[str, str, str, str], tuple[bool, bool]] = {}
-    for path in row.paths:
-        for origin in ORIGINS:
-            for scenario in SCENARIOS:
-                theirs = browser_verdict(peer, path, origin, scenario)
-                for name, send in ours.items():
-                    mine = browser_verdict(send, path, origin, scenario)
-                    if mine != theirs:
-                        differences[(name, path, origin, scenario)] = (theirs, mine)
+    differences = {
+        (d.sender, d.path, d.origin, d.scenario): (d.theirs, d.mine)
+        for d in disagreements(peer, ours, row.paths)
+    }
     for path in row.paths:  # which response headers the page can read, where it can read any
         for origin in ORIGINS:
             theirs_seen = readable_headers(peer, path, origin)

@@ -9,7 +9,8 @@ asks for one) and runs every check a browser runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -57,6 +58,33 @@ def browser_verdict(send: Send, path: str, origin: str, scenario: str) -> bool:
             return False
     status, answer = send(method, path, {"Origin": origin, **dict(headers)})
     return all(c.passed for c in check_allow_origin(origin, credentials, answer, preflight=False))
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One request on which a browser's verdict differs between the peer and one of ours."""
+
+    sender: str
+    path: str
+    origin: str
+    scenario: str
+    theirs: bool
+    mine: bool
+
+
+def disagreements(peer: Send, ours: Mapping[str, Send], paths: Iterable[str]) -> list[Disagreement]:
+    """Replay every scenario from every origin on every path against the peer and each of
+    *ours*; the requests on which a browser's verdict differs."""
+    found = []
+    for path in paths:
+        for origin in ORIGINS:
+            for scenario in SCENARIOS:
+                theirs = browser_verdict(peer, path, origin, scenario)
+                for name, send in ours.items():
+                    mine = browser_verdict(send, path, origin, scenario)
+                    if mine != theirs:
+                        found.append(Disagreement(name, path, origin, scenario, theirs, mine))
+    return found
 
 
 def wsgi_sender(app: Any) -> Send:
